@@ -1,0 +1,51 @@
+import { Construct } from 'constructs';
+import { FleetValidationError, ProblemCollector } from '../errors';
+import { KernelModule, KernelModuleProps } from '../module/kernel-module';
+import { ModuleCatalog } from '../module/module-catalog';
+import { OpenShiftReleaseProps, ReleaseCatalog } from '../release/release-catalog';
+import { Cluster, ClusterProps } from './cluster';
+
+/** The fleet: release and module catalogs shared by every cluster. */
+export interface FleetProps {
+  /** The OpenShift releases clusters may run, with their kernels and Driver Toolkit digests. @default - none */
+  readonly releases?: ReadonlyArray<OpenShiftReleaseProps>;
+  /** The kernel modules pools may load. @default - none */
+  readonly modules?: ReadonlyArray<KernelModule | KernelModuleProps>;
+}
+
+/**
+ * The root of a fleet description. Clusters are added with `addCluster`; each cluster is a
+ * Chart in its own cdk8s App (see `Cluster`), and `synthesizeFleet` writes them all.
+ */
+export class Fleet extends Construct {
+  public readonly releases: ReleaseCatalog;
+  public readonly modules: ModuleCatalog;
+  private readonly clusterMap = new Map<string, Cluster>();
+
+  constructor(props: FleetProps = {}) {
+    super(undefined as unknown as Construct, '');
+    const problems = new ProblemCollector();
+    let releases = new ReleaseCatalog();
+    let modules = new ModuleCatalog();
+    problems.capture(() => { releases = new ReleaseCatalog(props.releases ?? []); });
+    problems.capture(() => { modules = new ModuleCatalog(props.modules ?? []); });
+    problems.throwIfAny();
+    this.releases = releases;
+    this.modules = modules;
+  }
+
+  /** Adds a cluster; throws a FleetValidationError naming the cluster and field on bad input. */
+  public addCluster(name: string, props: ClusterProps): Cluster {
+    if (this.clusterMap.has(name)) {
+      throw new FleetValidationError([{ path: ['clusters', name], message: 'a cluster of this name is already in the fleet' }]);
+    }
+    const cluster = new Cluster(this, name, props);
+    this.clusterMap.set(name, cluster);
+    return cluster;
+  }
+
+  /** Clusters in name order. */
+  public get clusters(): Cluster[] {
+    return [...this.clusterMap.keys()].sort().map((n) => this.clusterMap.get(n)!);
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+
+/** The label every MachineConfig carries to say which pool renders it. */
+export const ROLE_LABEL = 'machineconfiguration.openshift.io/role';
+
+export interface MachineConfigPoolProps {
+  /** Pool name; also the role that its MachineConfigs carry in `machineconfiguration.openshift.io/role`. */
+  readonly name: string;
+  /** Labels a node must have to join the pool (`spec.nodeSelector.matchLabels`). */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Nodes updated (drained and rebooted) at a time. */
+  readonly maxUnavailable: number | string;
+  /** Extra labels. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A custom MachineConfigPool that inherits everything from `worker` (required by the MCO's
+ * admission policy from OpenShift 4.18) and adds the MachineConfigs of its own role.
+ * It is never paused: a paused pool also holds back certificate rotation.
+ */
+export class MachineConfigPool extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: MachineConfigPoolProps) {
+    super(scope, id);
+    this.name = props.name;
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'machineconfiguration.openshift.io/v1',
+      kind: 'MachineConfigPool',
+      metadata: {
+        name: props.name,
+        labels: {
+          ...props.labels,
+          [`pools.operator.machineconfiguration.openshift.io/${props.name}`]: '',
+        },
+      },
+      spec: {
+        machineConfigSelector: {
+          matchExpressions: [{ key: ROLE_LABEL, operator: 'In', values: ['worker', props.name] }],
+        },
+        nodeSelector: { matchLabels: { ...props.nodeSelector } },
+        maxUnavailable: props.maxUnavailable,
+        paused: false,
+      },
+    });
+  }
+}
