@@ -14,6 +14,8 @@ export interface Problem {
   readonly given?: unknown;
   /** What would be accepted. @default - not shown */
   readonly allowed?: string;
+  /** Where the value sits in a file, e.g. `apps/fleet.yaml:12:7`. @default - no file position */
+  readonly location?: string;
 }
 
 /** Renders a path as `clusters.gpu-prod.pools[0]`. */
@@ -40,7 +42,8 @@ export function describeSubject(path: ReadonlyArray<string | number>): string {
 
 /** Renders one problem as a single line. */
 export function formatProblem(problem: Problem, source?: string): string {
-  const where = source ? `${source}: ${formatPath(problem.path)}` : formatPath(problem.path);
+  const file = problem.location ?? source;
+  const where = file ? `${file}: ${formatPath(problem.path)}` : formatPath(problem.path);
   const subject = describeSubject(problem.path);
   let line = `${where}: ${subject ? `${subject}: ` : ''}${problem.message}`;
   if (problem.given !== undefined) line += `; given ${JSON.stringify(problem.given)}`;

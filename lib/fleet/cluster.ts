@@ -46,7 +46,11 @@ export class Cluster extends Chart {
   public readonly fleet: Fleet;
   public readonly release: OpenShiftRelease;
   public readonly upgradeTo?: OpenShiftRelease;
-  public readonly namespace: string;
+  /**
+   * Namespace of the loaders, builds and their ServiceAccounts. (Not `namespace`: a Chart's
+   * `namespace` is stamped on every object, cluster-scoped ones included.)
+   */
+  public readonly loaderNamespace: string;
   public readonly defaultLoader: LoaderKind;
   /** Pools in name order. */
   public readonly pools: ReadonlyArray<NodePool>;
@@ -56,11 +60,11 @@ export class Cluster extends Chart {
     const problems = new ProblemCollector(['clusters', name]);
     this.name = name;
     this.fleet = fleet;
-    this.namespace = props.namespace ?? 'kmods-system';
+    this.loaderNamespace = props.namespace ?? 'kmods-system';
     this.defaultLoader = props.defaultLoader ?? LoaderKind.DAEMONSET;
 
     if (!isDnsLabel(name, 40)) problems.add([], 'cluster name must be a DNS label of at most 40 characters', name, DNS_LABEL_RULE);
-    if (!isDnsLabel(this.namespace)) problems.add(['namespace'], 'not a namespace name', this.namespace, DNS_LABEL_RULE);
+    if (!isDnsLabel(this.loaderNamespace)) problems.add(['namespace'], 'not a namespace name', this.loaderNamespace, DNS_LABEL_RULE);
     if (!Object.values(LoaderKind).includes(this.defaultLoader)) {
       problems.add(['defaultLoader'], 'unknown loader', this.defaultLoader, Object.values(LoaderKind).join(', '));
     }
@@ -79,7 +83,7 @@ export class Cluster extends Chart {
 
     this.release = release!;
     this.upgradeTo = upgradeTo;
-    new LoaderNamespace(this, 'LoaderNamespace', { name: this.namespace });
+    new LoaderNamespace(this, 'LoaderNamespace', { name: this.loaderNamespace });
 
     const pools: NodePool[] = [];
     for (const poolName of poolNames) {

@@ -105,12 +105,27 @@ export class NodePool extends Construct {
   }
 
   /**
-   * True when some node could carry the labels of both selectors: equality selectors are
-   * disjoint only when they require different values for the same key.
+   * True when some node could match both pools. Equality selectors are disjoint when they
+   * require different values for one key, or when each requires a different custom role label
+   * `node-role.kubernetes.io/<role>`: the MCO puts a node in exactly one custom pool and
+   * refuses a node with two custom roles, so role labels are exclusive by the MCO's own rule
+   * (the MCO documents custom pools this way). Anything else, e.g. `gpu: "true"` and
+   * `zone: a`, can select the same node and is an error.
    */
   public canShareNodesWith(other: NodePool): boolean {
-    return Object.entries(this.nodeSelector).every(([key, value]) => !(key in other.nodeSelector) || other.nodeSelector[key] === value);
+    const conflictingValue = Object.entries(this.nodeSelector).some(([key, value]) => key in other.nodeSelector && other.nodeSelector[key] !== value);
+    if (conflictingValue) return false;
+    const mine = customRoles(this.nodeSelector);
+    const theirs = customRoles(other.nodeSelector);
+    return !(mine.length > 0 && theirs.length > 0 && !mine.some((r) => theirs.includes(r)));
   }
+}
+
+const ROLE_PREFIX = 'node-role.kubernetes.io/';
+const BUILT_IN_ROLES = new Set(['worker', 'master', 'control-plane', 'arbiter']);
+
+function customRoles(selector: Readonly<Record<string, string>>): string[] {
+  return Object.keys(selector).filter((k) => k.startsWith(ROLE_PREFIX) && !BUILT_IN_ROLES.has(k.slice(ROLE_PREFIX.length)));
 }
 
 function kernelFor(release: OpenShiftRelease, type: KernelType): KernelVersion | undefined {

@@ -1,0 +1,51 @@
+/**
+ * The default app: reads apps/fleet.yaml and writes the fleet into dist/.
+ *
+ *   npx cdk8s synth            (cdk8s.yaml runs this file; see the note there)
+ *   npx tsx apps/main.ts
+ *
+ * Environment: KMODS_FLEET_FILE (default apps/fleet.yaml), KMODS_OUTDIR (default dist).
+ * On any problem it prints the reasons and exits 1 with dist/ exactly as it was.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+import { FleetValidationError } from '../lib/errors';
+import { loadFleetFile } from '../lib/fleet/fleet-file';
+import { OutputCheckError } from '../lib/synth/render-fleet';
+import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
+
+const repoRoot = path.resolve(__dirname, '..');
+const fleetFile = process.env.KMODS_FLEET_FILE ?? path.relative(process.cwd(), path.join(repoRoot, 'apps', 'fleet.yaml'));
+const outdir = process.env.KMODS_OUTDIR ?? path.join(repoRoot, 'dist');
+const cdk8sOutdir = process.env.CDK8S_OUTDIR;
+
+function main(): void {
+  if (cdk8sOutdir && path.resolve(cdk8sOutdir) === path.resolve(outdir)) {
+    throw new Error(`cdk8s synth's output folder is ${cdk8sOutdir}, the same as the fleet output; `
+      + 'cdk8s deletes that folder before every run. Keep `output: .cdk8s.out` in cdk8s.yaml and do not pass -o dist.');
+  }
+  const fleet = loadFleetFile(fleetFile);
+  const report = synthesizeFleet(fleet, { outdir });
+  const summary = `${path.relative(process.cwd(), outdir) || '.'}: ${report.clusters} clusters, ${report.objects} objects, `
+    + `${report.files} files (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed)`;
+  console.log(summary);
+  if (cdk8sOutdir) {
+    fs.mkdirSync(cdk8sOutdir, { recursive: true });
+    fs.writeFileSync(path.join(cdk8sOutdir, 'synth-report.yaml'), Yaml.stringify({
+      fleetFile, outdir: path.relative(repoRoot, outdir), clusters: report.clusters, objects: report.objects, files: report.files,
+      added: report.added, changed: report.changed, removed: report.removed,
+    }));
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  if (e instanceof FleetValidationError || e instanceof OutputCheckError) {
+    console.error(`synth failed, ${path.relative(process.cwd(), outdir) || outdir} left unchanged: ${e.message}`);
+  } else {
+    console.error(`synth failed, ${path.relative(process.cwd(), outdir) || outdir} left unchanged:`, e);
+  }
+  process.exit(1);
+}

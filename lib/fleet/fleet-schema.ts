@@ -1,0 +1,180 @@
+import { JsonSchema } from './json-schema-check';
+
+const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+const MODULE_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+const KERNEL = '^\\d+\\.\\d+\\.\\d+-[A-Za-z0-9._+~-]+$';
+const RELEASE = '^\\d+\\.\\d+\\.\\d+$';
+
+const stringList = (description: string, pattern?: string): JsonSchema => ({
+  type: 'array', description, uniqueItems: true, items: pattern ? { type: 'string', pattern } : { type: 'string' },
+});
+
+/**
+ * JSON Schema (draft-07) of `fleet.yaml`. It is published as `schema/fleet.schema.json` (a test
+ * keeps the file in step) so editors complete and check the file; `loadFleetFile` applies it
+ * before the constructs apply the rules a schema cannot say (releases that exist, kernels covered, …).
+ */
+export const FLEET_SCHEMA: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://github.com/cdk8s-kmods/cdk8s-kmods/schema/fleet.schema.json',
+  title: 'cdk8s-kmods fleet',
+  description: 'OpenShift releases, kernel modules and clusters that cdk8s-kmods synthesizes into dist/.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['releases', 'clusters'],
+  properties: {
+    releases: {
+      type: 'object',
+      description: 'OpenShift releases by release number (major.minor.patch)',
+      propertyNames: { type: 'string', pattern: RELEASE, description: 'a release number such as 4.18.12' },
+      additionalProperties: { $ref: '#/definitions/release' },
+    },
+    modules: {
+      type: 'object',
+      description: 'kernel modules by catalog name (a DNS label)',
+      propertyNames: { type: 'string', pattern: DNS_LABEL, maxLength: 40, description: 'a DNS label of at most 40 characters' },
+      additionalProperties: { $ref: '#/definitions/module' },
+    },
+    clusters: {
+      type: 'object',
+      description: 'clusters by name (a DNS label)',
+      propertyNames: { type: 'string', pattern: DNS_LABEL, maxLength: 40, description: 'a DNS label of at most 40 characters' },
+      additionalProperties: { $ref: '#/definitions/cluster' },
+    },
+  },
+  definitions: {
+    release: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kernel', 'driverToolkitImage'],
+      properties: {
+        kernel: { type: 'string', pattern: KERNEL, description: 'default RHCOS kernel, as uname -r prints it' },
+        realtimeKernel: { type: 'string', pattern: KERNEL, description: 'realtime kernel (ends in +rt on RHEL 9)' },
+        kernel64k: { type: 'string', pattern: KERNEL, description: '64k-pages kernel (aarch64)' },
+        driverToolkitImage: { type: 'string', description: 'Driver Toolkit image of the release, pinned by @sha256 digest' },
+        rhcosVersion: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d{12}-\\d+$', description: 'RHCOS build (OSTREE_VERSION), e.g. 418.94.202501221327-0' },
+        example: { type: 'boolean', description: 'true when the data is an example, not read off a real release', default: false },
+      },
+    },
+    koModule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: { type: 'string', pattern: MODULE_NAME, maxLength: 56, description: 'module name as modprobe knows it' },
+        parameters: {
+          type: 'object',
+          description: 'module parameters: name → string value',
+          propertyNames: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_.]*$', description: 'a parameter name' },
+          additionalProperties: { type: 'string' },
+        },
+      },
+    },
+    source: {
+      type: 'object',
+      description: 'exactly one of git, dockerfile, prebuilt',
+      additionalProperties: false,
+      minProperties: 1,
+      maxProperties: 1,
+      properties: {
+        git: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['url', 'ref'],
+          properties: {
+            url: { type: 'string', description: 'repository URL' },
+            ref: { type: 'string', description: 'branch, tag or commit' },
+            contextDir: { type: 'string', description: 'folder with the Makefile' },
+            buildCommand: { type: 'string', description: 'command that builds the .ko files' },
+          },
+        },
+        dockerfile: { type: 'string', description: 'a Dockerfile receiving build args DTK_IMAGE and KERNEL_FULL_VERSION' },
+        prebuilt: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            image: { type: 'string', description: 'image template containing ${KERNEL_FULL_VERSION}' },
+            images: {
+              type: 'object',
+              description: 'kernel → image',
+              propertyNames: { type: 'string', pattern: KERNEL, description: 'a kernel release' },
+              additionalProperties: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    module: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['version', 'loadOrder', 'source'],
+      properties: {
+        version: { type: 'string', description: 'the driver version' },
+        loadOrder: { type: 'array', minItems: 1, items: { $ref: '#/definitions/koModule' }, description: '.ko modules, loaded first to last' },
+        source: { $ref: '#/definitions/source' },
+        firmwarePath: { type: 'string', description: 'folder in the image whose files are copied to the node firmware path' },
+        inTreeModulesToRemove: stringList('in-tree modules unloaded before loading', MODULE_NAME),
+        blacklist: stringList('in-tree modules the nodes must never load', MODULE_NAME),
+        blacklistOnKernelCommandLine: { type: 'boolean', default: false, description: 'also blacklist with modprobe.blacklist= (reboots the pool)' },
+        loadAtBoot: stringList('host modules loaded at boot through /etc/modules-load.d', MODULE_NAME),
+        signing: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['keySecret', 'certSecret'],
+          properties: {
+            keySecret: { type: 'string', pattern: DNS_LABEL, description: 'Secret with the private key (key "key")' },
+            certSecret: { type: 'string', pattern: DNS_LABEL, description: 'Secret with the certificate (key "cert")' },
+          },
+        },
+        imageRepository: { type: 'string', description: 'external repository to push built images to' },
+        imagePullSecret: { type: 'string', pattern: DNS_LABEL, description: 'Secret to push/pull the external repository' },
+        loader: { enum: ['daemonset', 'kmm'], description: 'daemonset or kmm' },
+        keepLoadedOnStop: { type: 'boolean', default: false, description: 'keep the module loaded when the loader stops' },
+        toleratesCordon: { type: 'boolean', default: true, description: 'keep the loader on cordoned nodes' },
+        rollout: { enum: ['OnDelete', 'RollingUpdate'], default: 'OnDelete', description: 'OnDelete or RollingUpdate' },
+        rolloutMaxUnavailable: { $ref: '#/definitions/intOrPercent' },
+      },
+    },
+    intOrPercent: {
+      oneOf: [
+        { type: 'integer', minimum: 1, description: 'a whole number ≥ 1' },
+        { type: 'string', pattern: '^(100|[1-9][0-9]?)%$', description: 'a percentage from 1% to 100%' },
+      ],
+    },
+    pool: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        nodeSelector: {
+          type: 'object',
+          description: 'labels a node must have to join the pool (default node-role.kubernetes.io/<pool>: "")',
+          additionalProperties: { type: 'string' },
+        },
+        maxUnavailable: { $ref: '#/definitions/intOrPercent' },
+        modules: stringList('catalog modules the nodes load', DNS_LABEL),
+        kernelType: { enum: ['default', 'realtime', '64k-pages'], default: 'default', description: 'default, realtime or 64k-pages' },
+        extensions: stringList('RHCOS extensions, e.g. kernel-devel'),
+        kernelArguments: stringList('extra kernel arguments'),
+      },
+    },
+    cluster: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['release', 'pools'],
+      properties: {
+        release: { type: 'string', pattern: RELEASE, description: 'release the cluster runs (a key of releases)' },
+        upgradeTo: { type: 'string', pattern: RELEASE, description: 'release the cluster is upgrading to' },
+        namespace: { type: 'string', pattern: DNS_LABEL, default: 'kmods-system', description: 'namespace of loaders and builds' },
+        defaultLoader: { enum: ['daemonset', 'kmm'], default: 'daemonset', description: 'daemonset or kmm' },
+        pools: {
+          type: 'object',
+          minProperties: 1,
+          description: 'node pools by name',
+          propertyNames: { type: 'string', pattern: DNS_LABEL, maxLength: 50, description: 'a DNS label of at most 50 characters' },
+          additionalProperties: { $ref: '#/definitions/pool' },
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,146 @@
+import { Problem } from '../errors';
+
+/** The subset of JSON Schema (draft-07) that the fleet file schema uses. */
+export interface JsonSchema {
+  readonly $ref?: string;
+  readonly type?: string | ReadonlyArray<string>;
+  readonly description?: string;
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly patternProperties?: Readonly<Record<string, JsonSchema>>;
+  readonly additionalProperties?: boolean | JsonSchema;
+  readonly propertyNames?: JsonSchema;
+  readonly required?: ReadonlyArray<string>;
+  readonly minProperties?: number;
+  readonly maxProperties?: number;
+  readonly items?: JsonSchema;
+  readonly minItems?: number;
+  readonly uniqueItems?: boolean;
+  readonly enum?: ReadonlyArray<unknown>;
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly oneOf?: ReadonlyArray<JsonSchema>;
+  readonly default?: unknown;
+  readonly examples?: ReadonlyArray<unknown>;
+  readonly definitions?: Readonly<Record<string, JsonSchema>>;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * Checks a value against a schema and returns one Problem per violation, each with the path
+ * in the document, the value given and what is allowed. Small on purpose: the messages are
+ * the product here, and they read better than a general validator's.
+ */
+export function checkAgainstSchema(value: unknown, schema: JsonSchema, root: JsonSchema = schema): Problem[] {
+  const problems: Problem[] = [];
+  check(value, schema, root, [], problems);
+  return problems;
+}
+
+function resolve(schema: JsonSchema, root: JsonSchema): JsonSchema {
+  if (!schema.$ref) return schema;
+  const name = schema.$ref.replace(/^#\/definitions\//, '');
+  const target = root.definitions?.[name];
+  if (!target) throw new Error(`schema reference ${schema.$ref} not found`);
+  return resolve(target, root);
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function typeMatches(actual: string, expected: string): boolean {
+  return actual === expected || (expected === 'number' && actual === 'integer');
+}
+
+/** A short text of what a schema accepts, for "allowed:" in messages. */
+export function describeSchema(schema: JsonSchema, root: JsonSchema): string {
+  const s = resolve(schema, root);
+  if (s.enum) return s.enum.map((e) => JSON.stringify(e)).join(', ');
+  if (s.oneOf) return s.oneOf.map((o) => describeSchema(o, root)).join(' or ');
+  if (typeof s.description === 'string' && s.description.length < 100) return s.description;
+  const types = Array.isArray(s.type) ? s.type.join(' or ') : (s.type as string | undefined) ?? 'any value';
+  return s.pattern ? `${types} matching ${s.pattern}` : types;
+}
+
+function check(value: unknown, schemaIn: JsonSchema, root: JsonSchema, path: Array<string | number>, out: Problem[]): void {
+  const schema = resolve(schemaIn, root);
+  if (schema.oneOf) {
+    const matching = schema.oneOf.filter((alt) => checkAgainstSchema(value, alt, root).length === 0);
+    if (matching.length !== 1) out.push({ path, message: 'value does not have an allowed form', given: value, allowed: describeSchema(schema, root) });
+    return;
+  }
+  const actual = typeOf(value);
+  if (schema.type !== undefined) {
+    const expected = Array.isArray(schema.type) ? schema.type : [schema.type as string];
+    if (!expected.some((t) => typeMatches(actual, t))) {
+      out.push({ path, message: `expected ${expected.join(' or ')}, found ${actual}`, given: value, allowed: describeSchema(schema, root) });
+      return;
+    }
+  }
+  if (schema.enum && !schema.enum.some((e) => e === value)) {
+    out.push({ path, message: 'value is not one of the allowed values', given: value, allowed: schema.enum.map((e) => JSON.stringify(e)).join(', ') });
+  }
+  if (typeof value === 'string') {
+    if (schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) {
+      out.push({ path, message: 'value has the wrong form', given: value, allowed: describeSchema(schema, root) });
+    }
+    if (schema.minLength !== undefined && value.length < schema.minLength) out.push({ path, message: `must be at least ${schema.minLength} characters`, given: value });
+    if (schema.maxLength !== undefined && value.length > schema.maxLength) out.push({ path, message: `must be at most ${schema.maxLength} characters`, given: value });
+  }
+  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) {
+    out.push({ path, message: `must be at least ${schema.minimum}`, given: value });
+  }
+  if (Array.isArray(value)) {
+    if (schema.minItems !== undefined && value.length < schema.minItems) out.push({ path, message: `needs at least ${schema.minItems} item(s)`, given: value });
+    if (schema.uniqueItems) {
+      const seen = new Set<string>();
+      value.forEach((item, i) => {
+        const key = JSON.stringify(item);
+        if (seen.has(key)) out.push({ path: [...path, i], message: 'duplicate item', given: item });
+        seen.add(key);
+      });
+    }
+    if (schema.items) value.forEach((item, i) => check(item, schema.items!, root, [...path, i], out));
+  }
+  if (actual === 'object') checkObject(value as Record<string, unknown>, schema, root, path, out);
+}
+
+function checkObject(value: Record<string, unknown>, schema: JsonSchema, root: JsonSchema, path: Array<string | number>, out: Problem[]): void {
+  const keys = Object.keys(value);
+  for (const required of schema.required ?? []) {
+    if (!(required in value)) out.push({ path: [...path, required], message: 'required field is missing' });
+  }
+  if (schema.minProperties !== undefined && keys.length < schema.minProperties) {
+    out.push({ path, message: `needs at least ${schema.minProperties} field(s)`, allowed: Object.keys(schema.properties ?? {}).join(', ') || undefined });
+  }
+  if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
+    out.push({ path, message: `allows at most ${schema.maxProperties} field(s)`, given: keys, allowed: `one of ${Object.keys(schema.properties ?? {}).join(', ')}` });
+  }
+  for (const key of keys) {
+    const child = [...path, key];
+    if (schema.propertyNames) {
+      const nameProblems = checkAgainstSchema(key, schema.propertyNames, root);
+      if (nameProblems.length > 0) out.push({ path: child, message: 'invalid name', given: key, allowed: describeSchema(schema.propertyNames, root) });
+    }
+    const declared = schema.properties?.[key];
+    if (declared) {
+      check(value[key], declared, root, child, out);
+      continue;
+    }
+    const patterned = Object.entries(schema.patternProperties ?? {}).find(([p]) => new RegExp(p, 'u').test(key));
+    if (patterned) {
+      check(value[key], patterned[1], root, child, out);
+      continue;
+    }
+    if (schema.additionalProperties === false) {
+      out.push({ path: child, message: 'unknown field', given: key, allowed: Object.keys(schema.properties ?? {}).join(', ') || 'no fields' });
+    } else if (typeof schema.additionalProperties === 'object') {
+      check(value[key], schema.additionalProperties, root, child, out);
+    }
+  }
+}
