@@ -2,6 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { ProblemCollector } from '../errors';
 import { LoaderNamespace } from '../load/loader-namespace';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
+import { IgnitionVersion } from '../node/ignition-version';
+import { checkNodeDisruptionPolicySupport, NodeDisruptionPolicy } from '../node/node-disruption-policy';
 import { DNS_LABEL_RULE, isDnsLabel } from '../names';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
@@ -20,6 +22,14 @@ export interface ClusterProps {
   readonly namespace?: string;
   /** The loader for modules that do not choose one. @default LoaderKind.DAEMONSET */
   readonly defaultLoader?: LoaderKind;
+  /** Ignition spec version of the MachineConfigs, e.g. `3.2.0`; at most what every release accepts. @default - the newest every release accepts */
+  readonly ignitionVersion?: string;
+  /**
+   * Apply modprobe.d and modules-load.d changes without rebooting, through a node disruption
+   * policy in `MachineConfiguration/cluster` (server-side applied). Needs OpenShift 4.17+ on
+   * every release the cluster runs. @default false
+   */
+  readonly rebootlessModuleFiles?: boolean;
 }
 
 /** A module as one cluster deploys it: which pools load it and every kernel it must exist for. */
@@ -79,6 +89,9 @@ export class Cluster extends Chart {
 
     this.release = release!;
     this.upgradeTo = upgradeTo;
+    const ignitionVersion = IgnitionVersion.resolve(this.releases, props.ignitionVersion, problems, ['ignitionVersion']);
+    if (props.rebootlessModuleFiles) checkNodeDisruptionPolicySupport(this.releases, problems, ['rebootlessModuleFiles']);
+    problems.throwIfAny();
     new LoaderNamespace(this, 'LoaderNamespace', { name: this.namespace });
 
     const pools: NodePool[] = [];
@@ -89,6 +102,8 @@ export class Cluster extends Chart {
           releases: this.releases,
           findModule: (m) => fleet.modules.tryGet(m),
           labels: MANAGED_BY_LABELS,
+          ignitionVersion,
+          rebootlessModuleFiles: props.rebootlessModuleFiles ?? false,
         }));
       });
     }
@@ -96,6 +111,8 @@ export class Cluster extends Chart {
     checkPoolsAreDisjoint(pools, problems);
     checkPrebuiltCoverage(this.moduleDeployments, problems);
     problems.throwIfAny();
+    const rebootlessFiles = pools.flatMap((p) => p.machineConfigs.rebootlessFiles);
+    if (rebootlessFiles.length > 0) new NodeDisruptionPolicy(this, 'NodeDisruptionPolicy', { files: rebootlessFiles, labels: MANAGED_BY_LABELS });
   }
 
   /** The releases the cluster runs: its release, then `upgradeTo` when an upgrade is under way. */

@@ -3,7 +3,9 @@ import { ProblemCollector } from '../errors';
 import { KernelModule } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel, isLabelKey, isLabelValue, isPositiveIntOrPercent, LABEL_VALUE_RULE, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
 import { KernelType } from '../node/kernel-type';
-import { MachineConfigPool } from '../node/machine-config-pool';
+import { IgnitionVersion } from '../node/ignition-version';
+import { checkNodeSelectorRoles, MachineConfigPool } from '../node/machine-config-pool';
+import { PoolMachineConfigs, PoolMachineConfigsProps } from '../node/pool-machine-configs';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 
@@ -35,6 +37,10 @@ export interface NodePoolContext {
   readonly findModule: (name: string) => KernelModule | undefined;
   /** Labels stamped on the pool's objects. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Ignition version of the pool's MachineConfigs (accepted by every release). */
+  readonly ignitionVersion: IgnitionVersion;
+  /** Apply modprobe.d / modules-load.d changes without a reboot (node disruption policy). */
+  readonly rebootlessModuleFiles: boolean;
 }
 
 /**
@@ -53,6 +59,8 @@ export class NodePool extends Construct {
   /** Every kernel the pool's nodes run or will run, one per cluster release, in release order. */
   public readonly kernels: ReadonlyArray<KernelVersion>;
   public readonly machineConfigPool: MachineConfigPool;
+  /** The pool's MachineConfigs, one per node-setting concern with content. */
+  public readonly machineConfigs: PoolMachineConfigs;
 
   constructor(scope: Construct, name: string, props: NodePoolProps, context: NodePoolContext) {
     super(scope, name);
@@ -94,6 +102,13 @@ export class NodePool extends Construct {
       else modules.push(module);
     });
     this.modules = modules;
+    checkNodeSelectorRoles(this.nodeSelector, problems, ['nodeSelector']);
+    const nodeSettings: PoolMachineConfigsProps = {
+      pool: name, releases: context.releases, ignitionVersion: context.ignitionVersion, kernelType: this.kernelType,
+      extensions: this.extensions, kernelArguments: this.kernelArguments, modules, rebootlessModuleFiles: context.rebootlessModuleFiles,
+      labels: context.labels, problemPath: ['clusters', context.clusterName, 'pools', name],
+    };
+    PoolMachineConfigs.check(nodeSettings, problems);
     problems.throwIfAny();
 
     this.machineConfigPool = new MachineConfigPool(this, 'MachineConfigPool', {
@@ -102,6 +117,7 @@ export class NodePool extends Construct {
       maxUnavailable: this.maxUnavailable,
       labels: context.labels,
     });
+    this.machineConfigs = new PoolMachineConfigs(this, 'MachineConfigs', nodeSettings);
   }
 
   /**
