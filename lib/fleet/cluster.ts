@@ -157,7 +157,7 @@ function checkPoolsAreDisjoint(pools: ReadonlyArray<NodePool>, problems: Problem
       if (pools[i].canShareNodesWith(pools[j])) {
         problems.add(['pools', pools[j].name, 'nodeSelector'],
           `a node could match both pool "${pools[i].name}" and pool "${pools[j].name}"; the MCO refuses nodes in two custom pools`,
-          pools[j].nodeSelector, `selectors that differ in the value of a shared label key, e.g. node-role.kubernetes.io/${pools[j].name}: ""`);
+          pools[j].nodeSelector, `a custom role of its own, e.g. node-role.kubernetes.io/${pools[j].name}: "", or a different value of a shared label key`);
       }
     }
   }

@@ -121,11 +121,16 @@ export class NodePool extends Construct {
   }
 
   /**
-   * True when some node could carry the labels of both selectors: equality selectors are
-   * disjoint only when they require different values for the same key.
+   * True when some valid node could carry the labels of both selectors. Equality selectors are
+   * disjoint when they require different values for the same key, or different custom roles
+   * (`node-role.kubernetes.io/<role>`, other than `worker`): a node with two custom roles is
+   * refused by the MCO anyway, so the role labels of the MCO's custom-pool pattern are exclusive.
    */
   public canShareNodesWith(other: NodePool): boolean {
-    return Object.entries(this.nodeSelector).every(([key, value]) => !(key in other.nodeSelector) || other.nodeSelector[key] === value);
+    const valuesDiffer = Object.entries(this.nodeSelector).some(([key, value]) => key in other.nodeSelector && other.nodeSelector[key] !== value);
+    const mine = customRoles(this.nodeSelector);
+    const theirs = customRoles(other.nodeSelector);
+    return !valuesDiffer && !mine.some((a) => theirs.some((b) => a !== b));
   }
 }
 
@@ -135,4 +140,10 @@ function kernelFor(release: OpenShiftRelease, type: KernelType): KernelVersion |
     case KernelType.SIXTY_FOUR_K_PAGES: return release.kernel64k;
     default: return release.kernel;
   }
+}
+
+/** The custom node roles a selector requires (`node-role.kubernetes.io/<role>` keys other than worker). */
+function customRoles(selector: Readonly<Record<string, string>>): string[] {
+  const prefix = 'node-role.kubernetes.io/';
+  return Object.keys(selector).filter((k) => k.startsWith(prefix) && k !== `${prefix}worker`);
 }

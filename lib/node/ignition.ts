@@ -288,17 +288,19 @@ function readFiles(value: unknown, problems: ProblemCollector, into: IgnitionCon
     }
     if (file.overwrite === false) problems.add([...at, 'overwrite'], 'files are always overwritten by this library', false, 'true or absent');
     const contents = file.contents;
-    let bytes: Uint8Array | undefined = new Uint8Array();
+    let data: string | Uint8Array | undefined = '';
     if (contents !== undefined) {
       const source = isRecord(contents) ? contents.source : undefined;
       const extra = isRecord(contents) ? Object.keys(contents).filter((k) => k !== 'source') : [];
       if (extra.length > 0) problems.add([...at, 'contents'], 'only contents.source is supported (no compression, verification or headers)', extra);
-      bytes = typeof source === 'string' ? fromDataUrl(source) : undefined;
+      const bytes = typeof source === 'string' ? fromDataUrl(source) : undefined;
       if (!bytes) problems.add([...at, 'contents', 'source'], 'contents must be an inline data: URL', source, 'data:,<percent-encoded> or data:;base64,<base64>');
+      // Percent-encoded text stays text; base64 stays bytes, so the rendered URL keeps its form.
+      data = bytes && !/^data:[^,]*;base64,/i.test(source as string) ? Buffer.from(bytes).toString('utf8') : bytes;
     }
     into.addFile({
       path: file.path as string,
-      contents: bytes ?? new Uint8Array(),
+      contents: data ?? new Uint8Array(),
       mode: file.mode === undefined ? undefined : (file.mode as number),
     });
   });

@@ -1,6 +1,6 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ProblemCollector } from '../errors';
+import { ClusterScopedApiObject } from './cluster-scoped-object';
 
 /** The label every MachineConfig carries to say which pool renders it. */
 export const ROLE_LABEL = 'machineconfiguration.openshift.io/role';
@@ -43,7 +43,7 @@ export class MachineConfigPool extends Construct {
   constructor(scope: Construct, id: string, props: MachineConfigPoolProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'Resource', {
+    new ClusterScopedApiObject(this, 'Resource', {
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfigPool',
       metadata: {

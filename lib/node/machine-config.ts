@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ProblemCollector } from '../errors';
 import { DNS_LABEL_RULE, isDnsLabel, isDnsSubdomain } from '../names';
 import { OpenShiftRelease } from '../release/release-catalog';
+import { ClusterScopedApiObject } from './cluster-scoped-object';
 import { checkExtensions } from './extensions-catalog';
 import { IgnitionConfig, IgnitionConfigObject } from './ignition';
 import { IgnitionVersion } from './ignition-version';
@@ -137,7 +137,7 @@ export class MachineConfig extends Construct {
       problems.throwIfAny();
     }
 
-    new ApiObject(this, 'Resource', {
+    new ClusterScopedApiObject(this, 'Resource', {
       apiVersion: 'machineconfiguration.openshift.io/v1',
       kind: 'MachineConfig',
       metadata: {

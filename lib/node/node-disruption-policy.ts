@@ -1,7 +1,7 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetValidationError, ProblemCollector } from '../errors';
 import { OpenShiftRelease } from '../release/release-catalog';
+import { ClusterScopedApiObject } from './cluster-scoped-object';
 import { checkFilePath } from './ignition';
 
 /** Action types of a node disruption policy (`MachineConfiguration.spec.nodeDisruptionPolicy`). */
@@ -144,7 +144,7 @@ export class NodeDisruptionPolicy extends Construct {
     if (this.files.length > MAX_FILES) problems.add(['files'], `at most ${MAX_FILES} file policies fit in MachineConfiguration/cluster`, this.files.length);
     if (problems.problems.length > 0) throw new FleetValidationError(problems.problems);
 
-    new ApiObject(this, 'Resource', {
+    new ClusterScopedApiObject(this, 'Resource', {
       apiVersion: 'operator.openshift.io/v1',
       kind: 'MachineConfiguration',
       metadata: {
