@@ -167,6 +167,8 @@ export const FLEET_SCHEMA: JsonSchema = {
         upgradeTo: { type: 'string', pattern: RELEASE, description: 'release the cluster is upgrading to' },
         namespace: { type: 'string', pattern: DNS_LABEL, default: 'kmods-system', description: 'namespace of loaders and builds' },
         defaultLoader: { enum: ['daemonset', 'kmm'], default: 'daemonset', description: 'daemonset or kmm' },
+        ignitionVersion: { enum: ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0', '3.5.0'], description: 'pin a lower Ignition spec version for MachineConfigs' },
+        rebootlessModuleFiles: { type: 'boolean', default: false, description: 'apply modprobe.d / modules-load.d changes without reboot (4.17+)' },
         pools: {
           type: 'object',
           minProperties: 1,
