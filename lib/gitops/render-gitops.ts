@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { MANAGED_BY_LABELS } from '../fleet/cluster';
 import type { Fleet } from '../fleet/fleet';
+import { Manifest, manifestFileName } from '../synth/manifest';
 import { ArgoCdAppProject, AppProjectDestination } from './app-project';
 import { argoCdConfigMapPatch, argoCdInstancePatch } from './argocd-health-config';
 import { ArgoCdApplication, ArgoCdApplicationSet, ApplicationDefaults, ClusterTarget } from './argocd-applications';
@@ -39,7 +40,7 @@ export function renderGitOps(fleet: Fleet, clusterManifests: ClusterManifests): 
   if (usesArgoCd(settings.engine)) {
     const chart = new Chart(app, 'argocd');
     buildArgoCd(chart, fleet, settings, clusterManifests);
-    addDirectory(out, 'argocd', chart.toJson());
+    addDirectory(out, 'argocd', chart.toJson() as Manifest[]);
     const checks = healthChecksFor(kinds);
     out.set(`${ARGOCD_HEALTH_DIR}/argocd-cm-patch.yaml`, argoCdConfigMapPatch(settings.argocdNamespace, checks));
     out.set(`${ARGOCD_HEALTH_DIR}/argocd-instance-patch.yaml`, argoCdInstancePatch(settings.argocdInstance, settings.argocdNamespace, checks));
@@ -47,7 +48,7 @@ export function renderGitOps(fleet: Fleet, clusterManifests: ClusterManifests): 
   if (usesFlux(settings.engine)) {
     const chart = new Chart(app, 'flux');
     buildFlux(chart, fleet, settings, clusterManifests);
-    addDirectory(out, 'flux', chart.toJson());
+    addDirectory(out, 'flux', chart.toJson() as Manifest[]);
   }
   return out;
 }
@@ -57,12 +58,12 @@ function buildArgoCd(chart: Chart, fleet: Fleet, settings: GitOpsSettings, manif
   const targets: ClusterTarget[] = fleet.clusters.map((c) => ({
     cluster: c.name,
     server: c.destinationServer,
-    namespace: c.namespace,
+    namespace: c.loaderNamespace,
     path: `${settings.pathPrefix}/clusters/${c.name}`,
   }));
   const destinations = new Map<string, AppProjectDestination>();
   for (const cluster of fleet.clusters) {
-    for (const namespace of new Set([cluster.namespace, ...namespacesUsed(manifests.get(cluster.name) ?? [])])) {
+    for (const namespace of new Set([cluster.loaderNamespace, ...namespacesUsed(manifests.get(cluster.name) ?? [])])) {
       destinations.set(`${cluster.destinationServer} ${namespace}`, { server: cluster.destinationServer, namespace });
     }
   }
@@ -116,12 +117,11 @@ function buildFlux(chart: Chart, fleet: Fleet, settings: GitOpsSettings, manifes
   }
 }
 
-/** Adds one file per object (`<kind>-<cluster or name>.yaml`) and a kustomization.yaml listing them. */
-function addDirectory(out: Map<string, any>, dir: string, objects: any[]): void {
+/** Adds one file per object (named as in the cluster folders) and a kustomization.yaml listing them. */
+function addDirectory(out: Map<string, any>, dir: string, objects: Manifest[]): void {
   const files: string[] = [];
   for (const obj of objects) {
-    const id = obj.metadata?.labels?.['cdk8s-kmods/cluster'] ?? obj.metadata.name;
-    const file = `${obj.kind.toLowerCase()}-${id}.yaml`;
+    const file = manifestFileName(obj);
     if (files.includes(file)) throw new Error(`renderGitOps: two objects would be written to ${dir}/${file}`);
     files.push(file);
     out.set(`${dir}/${file}`, obj);
