@@ -15,7 +15,7 @@ export enum SyncWave {
   OPERATOR_CONFIG = 3,
   /** MachineConfigPools, so each pool exists (and is healthy) before MachineConfigs of its role arrive. */
   POOLS = 4,
-  /** MachineConfigs and the kinds the MCO renders into them; they reboot the pool's nodes. */
+  /** MachineConfigs; they reboot the pool's nodes. */
   MACHINE_CONFIGS = 5,
   /** ImageStreams, BuildConfigs and their inputs: the per-kernel module images. */
   BUILDS = 6,
@@ -66,8 +66,6 @@ export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: 'nfd.k8s-sigs.io', kind: 'NodeFeatureRule', resource: 'nodefeaturerules', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
   { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', resource: 'machineconfigpools', namespaced: false, wave: SyncWave.POOLS, rebootProtected: true },
   { group: 'machineconfiguration.openshift.io', kind: 'MachineConfig', resource: 'machineconfigs', namespaced: false, wave: SyncWave.MACHINE_CONFIGS, rebootProtected: true },
-  { group: 'machineconfiguration.openshift.io', kind: 'KubeletConfig', resource: 'kubeletconfigs', namespaced: false, wave: SyncWave.MACHINE_CONFIGS, rebootProtected: true },
-  { group: 'machineconfiguration.openshift.io', kind: 'ContainerRuntimeConfig', resource: 'containerruntimeconfigs', namespaced: false, wave: SyncWave.MACHINE_CONFIGS, rebootProtected: true },
   { group: '', kind: 'ConfigMap', resource: 'configmaps', namespaced: true, wave: SyncWave.BUILDS },
   { group: '', kind: 'Secret', resource: 'secrets', namespaced: true, wave: SyncWave.BUILDS },
   { group: 'image.openshift.io', kind: 'ImageStream', resource: 'imagestreams', namespaced: true, wave: SyncWave.BUILDS },
