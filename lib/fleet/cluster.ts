@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { ModuleBuilds } from '../build/module-builds';
 import { ProblemCollector } from '../errors';
+import { DESTINATION_SERVER_RULE, IN_CLUSTER_SERVER, isDestinationServer } from '../gitops/gitops-props';
 import { LoaderNamespace } from '../load/loader-namespace';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel } from '../names';
@@ -31,6 +32,12 @@ export interface ClusterProps {
    * every release the cluster runs. @default false
    */
   readonly rebootlessModuleFiles?: boolean;
+  /**
+   * The API server Argo CD deploys this cluster's folder to. Keep the default when each cluster
+   * runs its own Argo CD; a hub Argo CD managing many clusters needs each cluster's own server.
+   * @default 'https://kubernetes.default.svc'
+   */
+  readonly destinationServer?: string;
 }
 
 /** A module as one cluster deploys it: which pools load it and every kernel it must exist for. */
@@ -63,6 +70,8 @@ export class Cluster extends Chart {
    */
   public readonly loaderNamespace: string;
   public readonly defaultLoader: LoaderKind;
+  /** The API server Argo CD deploys this cluster's folder to. */
+  public readonly destinationServer: string;
   /** Pools in name order. */
   public readonly pools: ReadonlyArray<NodePool>;
 
@@ -73,9 +82,11 @@ export class Cluster extends Chart {
     this.fleet = fleet;
     this.loaderNamespace = props.namespace ?? 'kmods-system';
     this.defaultLoader = props.defaultLoader ?? LoaderKind.DAEMONSET;
+    this.destinationServer = props.destinationServer ?? IN_CLUSTER_SERVER;
 
     if (!isDnsLabel(name, 40)) problems.add([], 'cluster name must be a DNS label of at most 40 characters', name, DNS_LABEL_RULE);
     if (!isDnsLabel(this.loaderNamespace)) problems.add(['namespace'], 'not a namespace name', this.loaderNamespace, DNS_LABEL_RULE);
+    if (!isDestinationServer(this.destinationServer)) problems.add(['destinationServer'], 'not an API server URL', this.destinationServer, DESTINATION_SERVER_RULE);
     if (!Object.values(LoaderKind).includes(this.defaultLoader)) {
       problems.add(['defaultLoader'], 'unknown loader', this.defaultLoader, Object.values(LoaderKind).join(', '));
     }

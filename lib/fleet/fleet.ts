@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { FleetValidationError, ProblemCollector } from '../errors';
+import { GitOpsProps, GitOpsSettings, resolveGitOps } from '../gitops/gitops-props';
 import { KernelModule, KernelModuleProps } from '../module/kernel-module';
 import { ModuleCatalog } from '../module/module-catalog';
 import { OpenShiftReleaseProps, ReleaseCatalog } from '../release/release-catalog';
@@ -11,6 +12,8 @@ export interface FleetProps {
   readonly releases?: ReadonlyArray<OpenShiftReleaseProps>;
   /** The kernel modules pools may load. @default - none */
   readonly modules?: ReadonlyArray<KernelModule | KernelModuleProps>;
+  /** How Argo CD and/or Flux apply the cluster folders. @default - no GitOps wiring is generated */
+  readonly gitops?: GitOpsProps;
 }
 
 /**
@@ -20,6 +23,8 @@ export interface FleetProps {
 export class Fleet extends Construct {
   public readonly releases: ReleaseCatalog;
   public readonly modules: ModuleCatalog;
+  /** GitOps settings with defaults filled in, when the fleet has any. */
+  public readonly gitops?: GitOpsSettings;
   private readonly clusterMap = new Map<string, Cluster>();
 
   constructor(props: FleetProps = {}) {
@@ -29,7 +34,10 @@ export class Fleet extends Construct {
     let modules = new ModuleCatalog();
     problems.capture(() => { releases = new ReleaseCatalog(props.releases ?? []); });
     problems.capture(() => { modules = new ModuleCatalog(props.modules ?? []); });
+    let gitops: GitOpsSettings | undefined;
+    if (props.gitops !== undefined) problems.capture(() => { gitops = resolveGitOps(props.gitops!); });
     problems.throwIfAny();
+    this.gitops = gitops;
     this.releases = releases;
     this.modules = modules;
   }

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One custom health check: the kind it applies to, its Argo CD Lua script and its Flux CEL expressions. */
+export interface HealthCheck {
+  /** API group of the kind. */
+  readonly group: string;
+  /** Kind. */
+  readonly kind: string;
+  /** A version of the group, for Flux's `apiVersion` (Flux matches on the group only). */
+  readonly apiVersion: string;
+  /** File name of the Lua script in this folder. */
+  readonly luaFile: string;
+  /** Flux `healthCheckExprs` entry; absent when Flux's own kstatus checks suffice. @default - none */
+  readonly flux?: FluxHealthExpr;
+  /** The kind whose presence in the output makes this check useful. @default - `kind` itself */
+  readonly neededFor?: string;
+}
+
+/** Flux CEL health expressions (evaluated inProgress, then failed, then current). */
+export interface FluxHealthExpr {
+  /** True while the object has not reached its desired state. */
+  readonly inProgress: string;
+  /** True when the object failed to reach its desired state. @default - never failed */
+  readonly failed?: string;
+  /** True when the object reached its desired state. */
+  readonly current: string;
+}
+
+const cond = (types: string[]) =>
+  `has(status.conditions) && status.conditions.exists(c, (${types.map((t) => `c.type == '${t}'`).join(' || ')}) && c.status == 'True')`;
+const MCP_DEGRADED = cond(['RenderDegraded', 'NodeDegraded', 'Degraded']);
+const MCP_UPDATING = cond(['Updating']);
+const MCP_UPDATED = cond(['Updated']);
+
+const loaderCount = (field: string) => `(has(status.moduleLoader.${field}) ? status.moduleLoader.${field} : 0)`;
+const KMM_AVAILABLE = loaderCount('availableNumber');
+const KMM_DESIRED = loaderCount('desiredNumber');
+const KMM_MATCHING = loaderCount('nodesMatchingSelectorNumber');
+
+const BC_AUTO_TRIGGERED = "has(spec.triggers) && spec.triggers.exists(t, t.type == 'ConfigChange' || t.type == 'ImageChange')";
+const BC_TRIGGERED = '(has(status.lastVersion) && status.lastVersion > 0)';
+
+/** Every custom health check the library ships (Argo CD has none built in for these kinds). */
+export const HEALTH_CHECKS: ReadonlyArray<HealthCheck> = [
+  {
+    group: 'machineconfiguration.openshift.io',
+    kind: 'MachineConfigPool',
+    apiVersion: 'machineconfiguration.openshift.io/v1',
+    luaFile: 'machine-config-pool.lua',
+    flux: {
+      inProgress: `!(${MCP_DEGRADED}) && ((${MCP_UPDATING}) || !has(status.observedGeneration) || status.observedGeneration != metadata.generation)`,
+      failed: MCP_DEGRADED,
+      current: `has(status.observedGeneration) && status.observedGeneration == metadata.generation && ${MCP_UPDATED}`
+        + ' && status.updatedMachineCount == status.machineCount && status.readyMachineCount == status.machineCount',
+    },
+  },
+  {
+    group: 'kmm.sigs.x-k8s.io',
+    kind: 'Module',
+    apiVersion: 'kmm.sigs.x-k8s.io/v1beta1',
+    luaFile: 'kmm-module.lua',
+    flux: {
+      inProgress: `!has(status.moduleLoader) || ${KMM_AVAILABLE} < ${KMM_DESIRED}`,
+      failed: `has(status.moduleLoader) && ${KMM_AVAILABLE} >= ${KMM_DESIRED} && ${KMM_DESIRED} < ${KMM_MATCHING}`,
+      current: `has(status.moduleLoader) && ${KMM_AVAILABLE} >= ${KMM_DESIRED} && ${KMM_DESIRED} >= ${KMM_MATCHING}`,
+    },
+  },
+  {
+    group: 'build.openshift.io',
+    kind: 'BuildConfig',
+    apiVersion: 'build.openshift.io/v1',
+    luaFile: 'build-config.lua',
+    flux: {
+      inProgress: `${BC_AUTO_TRIGGERED} && !${BC_TRIGGERED}`,
+      current: `!(${BC_AUTO_TRIGGERED}) || ${BC_TRIGGERED}`,
+    },
+  },
+  {
+    // Builds are not in git (the BuildConfig creates them), so only Argo CD's resource tree uses this.
+    group: 'build.openshift.io',
+    kind: 'Build',
+    apiVersion: 'build.openshift.io/v1',
+    luaFile: 'build.lua',
+    neededFor: 'BuildConfig',
+  },
+];
+
+/** The Lua source of a health check. */
+export function luaSource(check: HealthCheck): string {
+  return readFileSync(join(__dirname, check.luaFile), 'utf8');
+}
+
+/** The `argocd-cm` key of a health check. */
+export function argoCdConfigKey(check: HealthCheck): string {
+  return `resource.customizations.health.${check.group}_${check.kind}`;
+}
+
+/** The checks needed for the given generated kinds (`group/kind` strings). */
+export function healthChecksFor(kinds: ReadonlyArray<{ group: string; kind: string }>): HealthCheck[] {
+  const present = new Set(kinds.map((k) => `${k.group}/${k.kind}`));
+  return HEALTH_CHECKS.filter((c) => present.has(`${c.group}/${c.neededFor ?? c.kind}`));
+}
