@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { FleetValidationError, Problem, ProblemCollector } from '../errors';
+import { GitOpsProps } from '../gitops/gitops-props';
 import { KernelModuleProps, LoaderKind, LoaderRollout } from '../module/kernel-module';
 import { ModuleSource } from '../module/module-source';
 import { KernelType } from '../node/kernel-type';
@@ -53,6 +54,7 @@ export function parseFleet(text: string, source = 'fleet.yaml'): Fleet {
     fleet = new Fleet({
       releases: Object.entries(spec.releases ?? {}).map(([version, r]) => ({ ...r, version })),
       modules: Object.entries(spec.modules ?? {}).map(([name, m]) => toModuleProps(name, m)),
+      gitops: spec.gitops,
     });
   } catch (e) {
     if (e instanceof FleetValidationError) fail(e.problems);
@@ -68,6 +70,7 @@ export function parseFleet(text: string, source = 'fleet.yaml'): Fleet {
 
 /** The fleet file, after the schema check. */
 interface FleetDocument {
+  readonly gitops?: GitOpsProps;
   readonly releases?: Record<string, Omit<OpenShiftReleaseProps, 'version'>>;
   readonly modules?: Record<string, ModuleDocument>;
   readonly clusters?: Record<string, {

@@ -23,6 +23,23 @@ export const FLEET_SCHEMA: JsonSchema = {
   additionalProperties: false,
   required: ['releases', 'clusters'],
   properties: {
+    gitops: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['engine', 'repoURL'],
+      description: 'how Argo CD and/or Flux apply dist/clusters/<cluster>',
+      properties: {
+        engine: { enum: ['argocd', 'flux', 'both'], description: 'argocd, flux or both' },
+        repoURL: { type: 'string', minLength: 1, description: 'git repository holding dist/ (https, ssh or git@host:path)' },
+        revision: { type: 'string', default: 'main', description: 'branch, tag (refs/tags/<t> for Flux) or 40-hex commit' },
+        argocdNamespace: { type: 'string', pattern: DNS_LABEL, default: 'openshift-gitops', description: 'namespace of the Argo CD instance' },
+        argocdInstance: { type: 'string', pattern: DNS_LABEL, maxLength: 30, default: 'openshift-gitops', description: 'OpenShift GitOps ArgoCD instance name' },
+        applicationSet: { type: 'boolean', default: false, description: 'one ApplicationSet instead of one Application per cluster' },
+        fluxNamespace: { type: 'string', pattern: DNS_LABEL, default: 'flux-system', description: 'namespace of Flux' },
+        fluxTimeout: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', default: '90m', description: 'Flux wait timeout; allow for pool reboots' },
+        pathPrefix: { type: 'string', default: 'dist', description: 'folder of the synthesized output in the repository' },
+      },
+    },
     releases: {
       type: 'object',
       description: 'OpenShift releases by release number (major.minor.patch)',
@@ -167,6 +184,10 @@ export const FLEET_SCHEMA: JsonSchema = {
         upgradeTo: { type: 'string', pattern: RELEASE, description: 'release the cluster is upgrading to' },
         namespace: { type: 'string', pattern: DNS_LABEL, default: 'kmods-system', description: 'namespace of loaders and builds' },
         defaultLoader: { enum: ['daemonset', 'kmm'], default: 'daemonset', description: 'daemonset or kmm' },
+        destinationServer: {
+          type: 'string', pattern: '^https://', default: 'https://kubernetes.default.svc',
+          description: 'API server Argo CD deploys this cluster to; a hub managing many clusters needs each one\'s own',
+        },
         ignitionVersion: { enum: ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0', '3.5.0'], description: 'pin a lower Ignition spec version for MachineConfigs' },
         rebootlessModuleFiles: { type: 'boolean', default: false, description: 'apply modprobe.d / modules-load.d changes without reboot (4.17+)' },
         pools: {

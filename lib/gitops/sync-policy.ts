@@ -44,6 +44,12 @@ export interface KindPolicy {
   readonly rebootProtected?: boolean;
   /** The CRD is installed by an operator (OLM), possibly in the same sync: skip the dry run while it is missing. @default false */
   readonly crdFromOperator?: boolean;
+  /**
+   * The object exists already and belongs to an operator (e.g. `MachineConfiguration/cluster`):
+   * we own only the fields we write, so it is server-side applied and never replaced
+   * (Argo CD `ServerSideApply=true`, Flux `kustomize.toolkit.fluxcd.io/ssa: Merge`). @default false
+   */
+  readonly partialObject?: boolean;
 }
 
 /**
@@ -61,7 +67,7 @@ export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: 'operators.coreos.com', kind: 'CatalogSource', resource: 'catalogsources', namespaced: true, wave: SyncWave.OPERATORS },
   { group: 'operators.coreos.com', kind: 'OperatorGroup', resource: 'operatorgroups', namespaced: true, wave: SyncWave.OPERATORS },
   { group: 'operators.coreos.com', kind: 'Subscription', resource: 'subscriptions', namespaced: true, wave: SyncWave.OPERATORS },
-  { group: 'operator.openshift.io', kind: 'MachineConfiguration', resource: 'machineconfigurations', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, rebootProtected: true },
+  { group: 'operator.openshift.io', kind: 'MachineConfiguration', resource: 'machineconfigurations', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, rebootProtected: true, partialObject: true },
   { group: 'nfd.openshift.io', kind: 'NodeFeatureDiscovery', resource: 'nodefeaturediscoveries', namespaced: true, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
   { group: 'nfd.k8s-sigs.io', kind: 'NodeFeatureRule', resource: 'nodefeaturerules', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
   { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', resource: 'machineconfigpools', namespaced: false, wave: SyncWave.POOLS, rebootProtected: true },
@@ -83,6 +89,9 @@ export const ARGOCD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export const ARGOCD_SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 export const FLUX_PRUNE_DISABLED = 'disabled';
+export const ARGOCD_SERVER_SIDE_APPLY = 'ServerSideApply=true';
+export const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
+export const FLUX_SSA_MERGE = 'Merge';
 
 /** The API group of an `apiVersion` ('' for `v1`). */
 export function groupOf(apiVersion: string): string {
@@ -123,6 +132,7 @@ export function applyGitOpsPolicy(manifest: any, engine: GitOpsEngine): any {
     }
   }
   if (usesFlux(engine) && policy.rebootProtected) annotations[FLUX_PRUNE_ANNOTATION] = FLUX_PRUNE_DISABLED;
+  if (usesFlux(engine) && policy.partialObject) annotations[FLUX_SSA_ANNOTATION] = FLUX_SSA_MERGE;
   out.metadata = { ...(out.metadata ?? {}), annotations };
   return out;
 }
@@ -132,5 +142,6 @@ export function argoCdSyncOptions(policy: KindPolicy): string[] {
   const options: string[] = [];
   if (policy.rebootProtected) options.push(...ARGOCD_REBOOT_PROTECTION);
   if (policy.crdFromOperator) options.push(ARGOCD_SKIP_DRY_RUN);
+  if (policy.partialObject) options.push(ARGOCD_SERVER_SIDE_APPLY);
   return options;
 }

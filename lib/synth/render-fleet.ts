@@ -1,6 +1,8 @@
 import { Yaml } from 'cdk8s';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
+import { applyGitOpsPolicy } from '../gitops/sync-policy';
+import { renderGitOps } from '../gitops/render-gitops';
 import { renderKustomization } from './kustomization';
 import { Manifest, manifestFileName } from './manifest';
 import { checkManifests } from './output-checks';
@@ -20,14 +22,20 @@ export class OutputCheckError extends Error {
   }
 }
 
-/** The resolved objects of one cluster (its App holds only that cluster, so this is linear in the fleet). */
+/**
+ * The resolved objects of one cluster (its App holds only that cluster, so this is linear in
+ * the fleet), with the fleet's GitOps annotations (sync waves, prune protection) when it has any.
+ */
 export function renderClusterManifests(cluster: Cluster): Manifest[] {
-  return cluster.toJson() as Manifest[];
+  const manifests = cluster.toJson() as Manifest[];
+  const engine = cluster.fleet.gitops?.engine;
+  return engine === undefined ? manifests : manifests.map((m) => applyGitOpsPolicy(m, engine) as Manifest);
 }
 
 /**
  * Renders the whole fleet in memory: `clusters/<cluster>/<file>.yaml` per object plus a
- * `kustomization.yaml` per cluster. Nothing is written; bad objects throw OutputCheckError.
+ * `kustomization.yaml` per cluster, and the GitOps wiring under `argocd/` and `flux/`.
+ * Nothing is written; bad objects throw OutputCheckError.
  */
 export function renderFleet(fleet: Fleet): RenderedFleet {
   const files = new Map<string, string>();
@@ -41,6 +49,12 @@ export function renderFleet(fleet: Fleet): RenderedFleet {
     for (const [file, manifest] of byFile) files.set(`${dir}/${file}`, Yaml.stringify(manifest));
     files.set(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
     clusters.set(cluster.name, byFile.map(([, m]) => m));
+  }
+  for (const [file, object] of renderGitOps(fleet, clusters)) {
+    if (object.kind !== 'Kustomization' || object.apiVersion !== 'kustomize.config.k8s.io/v1beta1') {
+      if (!file.startsWith('argocd/health-checks/')) errors.push(...checkManifests(file, [object]));
+    }
+    files.set(file, Yaml.stringify(object));
   }
   if (errors.length > 0) throw new OutputCheckError(errors);
   return { files, clusters };
