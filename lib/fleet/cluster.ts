@@ -3,6 +3,7 @@ import { ModuleBuilds } from '../build/module-builds';
 import { ProblemCollector } from '../errors';
 import { DESTINATION_SERVER_RULE, IN_CLUSTER_SERVER, isDestinationServer } from '../gitops/gitops-props';
 import { LoaderNamespace } from '../load/loader-namespace';
+import { ModuleLoaders } from '../load/module-loaders';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel } from '../names';
 import { IgnitionVersion } from '../node/ignition-version';
@@ -38,6 +39,8 @@ export interface ClusterProps {
    * @default 'https://kubernetes.default.svc'
    */
   readonly destinationServer?: string;
+  /** Install the Node Feature Discovery operator (OLM) and an NFD instance; loader DaemonSets need NFD's kernel label. @default false */
+  readonly installNodeFeatureDiscovery?: boolean;
 }
 
 /** A module as one cluster deploys it: which pools load it and every kernel it must exist for. */
@@ -72,6 +75,8 @@ export class Cluster extends Chart {
   public readonly defaultLoader: LoaderKind;
   /** The API server Argo CD deploys this cluster's folder to. */
   public readonly destinationServer: string;
+  /** True when the cluster's output installs Node Feature Discovery. */
+  public readonly installNodeFeatureDiscovery: boolean;
   /** Pools in name order. */
   public readonly pools: ReadonlyArray<NodePool>;
 
@@ -83,6 +88,7 @@ export class Cluster extends Chart {
     this.loaderNamespace = props.namespace ?? 'kmods-system';
     this.defaultLoader = props.defaultLoader ?? LoaderKind.DAEMONSET;
     this.destinationServer = props.destinationServer ?? IN_CLUSTER_SERVER;
+    this.installNodeFeatureDiscovery = props.installNodeFeatureDiscovery ?? false;
 
     if (!isDnsLabel(name, 40)) problems.add([], 'cluster name must be a DNS label of at most 40 characters', name, DNS_LABEL_RULE);
     if (!isDnsLabel(this.loaderNamespace)) problems.add(['namespace'], 'not a namespace name', this.loaderNamespace, DNS_LABEL_RULE);
@@ -130,6 +136,7 @@ export class Cluster extends Chart {
     new ModuleBuilds(this, 'Builds', { cluster: this });
     const rebootlessFiles = pools.flatMap((p) => p.machineConfigs.rebootlessFiles);
     if (rebootlessFiles.length > 0) new NodeDisruptionPolicy(this, 'NodeDisruptionPolicy', { files: rebootlessFiles, labels: MANAGED_BY_LABELS });
+    new ModuleLoaders(this, 'Loaders', { cluster: this, labels: MANAGED_BY_LABELS });
   }
 
   /** The releases the cluster runs: its release, then `upgradeTo` when an upgrade is under way. */
