@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { ModuleBuilds } from '../build/module-builds';
 import { ProblemCollector } from '../errors';
 import { LoaderNamespace } from '../load/loader-namespace';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
@@ -100,6 +101,7 @@ export class Cluster extends Chart {
     checkPoolsAreDisjoint(pools, problems);
     checkPrebuiltCoverage(this.moduleDeployments, problems);
     problems.throwIfAny();
+    new ModuleBuilds(this, 'Builds', { cluster: this });
   }
 
   /** The releases the cluster runs: its release, then `upgradeTo` when an upgrade is under way. */

@@ -218,6 +218,13 @@ function validateSource(source: ModuleSource, problems: ProblemCollector): void 
     const { url, ref } = (source as GitSource).props;
     if (!/^(https:\/\/|ssh:\/\/|git@)[^\s'"`$\\]+$/.test(url ?? '')) problems.add(['source', 'git', 'url'], 'not a git URL', url, 'https://…, ssh://… or git@host:path');
     if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(ref ?? '')) problems.add(['source', 'git', 'ref'], 'not a git ref', ref, "a branch, tag or commit: letters, digits, '.', '_', '/', '-'");
+    const { contextDir, buildCommand } = (source as GitSource).props;
+    if (contextDir !== undefined && (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(contextDir) || contextDir.split('/').includes('..'))) {
+      problems.add(['source', 'git', 'contextDir'], 'not a directory inside the repository', contextDir, "a relative path of plain segments without '..', e.g. kernel/driver");
+    }
+    if (buildCommand !== undefined && (typeof buildCommand !== 'string' || !/^[\x20-\x7e]{1,2048}$/.test(buildCommand) || buildCommand.trim() === '')) {
+      problems.add(['source', 'git', 'buildCommand'], 'build command must be one line of printable ASCII, at most 2048 characters', buildCommand);
+    }
   } else if (source.kind === 'dockerfile') {
     const text = (source as DockerfileSource).text;
     if (typeof text !== 'string' || !/^\s*FROM\s/im.test(text)) problems.add(['source', 'dockerfile'], 'a Dockerfile needs at least one FROM line');

@@ -31,7 +31,11 @@ export interface GitSourceProps {
   readonly ref: string;
   /** Directory inside the repository that holds the module's Makefile. @default - the repository root */
   readonly contextDir?: string;
-  /** Command that builds the `.ko` files; `KERNEL_FULL_VERSION` is set in its environment. @default "make -C /usr/src/kernels/${KERNEL_FULL_VERSION} M=$PWD modules" */
+  /**
+   * One-line shell command that builds the `.ko` files, run in `contextDir`; `KERNEL_FULL_VERSION`,
+   * `KERNEL_SRC` (the kernel-devel tree) and, with `firmwarePath`, `KMOD_FIRMWARE_DIR` (copy firmware
+   * files there) are set in its environment. @default "make -C $KERNEL_SRC M=$PWD modules"
+   */
   readonly buildCommand?: string;
 }
 

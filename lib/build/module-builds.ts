@@ -1,0 +1,76 @@
+import { Construct } from 'constructs';
+import type { Cluster } from '../fleet/cluster';
+import { KernelModule } from '../module/kernel-module';
+import { KernelVersion } from '../release/kernel-version';
+import { OpenShiftRelease } from '../release/release-catalog';
+import { ModuleBuildConfig } from './build-config';
+import { addSynthWarning } from './build-warnings';
+import { ModuleImageStream } from './image-stream';
+import { moduleImage, ModuleImage } from './module-image';
+
+/** Props of `ModuleBuilds`. */
+export interface ModuleBuildsProps {
+  /** The cluster whose modules are built; builds go to its loader namespace. */
+  readonly cluster: Cluster;
+  /** Final-stage base image of built module images. @default DEFAULT_MODULE_BASE_IMAGE */
+  readonly baseImage?: string;
+}
+
+/** Where the image of one (module, kernel) comes from on one cluster. */
+export interface ModuleKernelImage {
+  readonly module: KernelModule;
+  readonly kernel: KernelVersion;
+  /** The image loaders use (see `moduleImage`). */
+  readonly image: ModuleImage;
+  /** The BuildConfig that produces it, when the module is built here. @default - prebuilt */
+  readonly buildConfig?: ModuleBuildConfig;
+}
+
+/**
+ * Every module image a cluster needs: for each module its pools load and each kernel those pools
+ * run or upgrade to, either a BuildConfig (git and Dockerfile sources; plus one ImageStream per
+ * module unless it pushes to an external repository) or the vendor's prebuilt image. Prebuilt
+ * images referenced by tag rather than digest get a synth warning (`synthWarnings`).
+ */
+export class ModuleBuilds extends Construct {
+  /** One entry per (module, kernel), modules in name order, kernels in release order. */
+  public readonly images: ReadonlyArray<ModuleKernelImage>;
+
+  constructor(scope: Construct, id: string, props: ModuleBuildsProps) {
+    super(scope, id);
+    const { cluster } = props;
+    const labels = { 'app.kubernetes.io/part-of': 'cdk8s-kmods' };
+    const images: ModuleKernelImage[] = [];
+    for (const deployment of cluster.moduleDeployments) {
+      const { module } = deployment;
+      for (const kernel of deployment.kernels) {
+        const image = moduleImage(module, kernel, cluster.namespace);
+        if (!image.built) {
+          if (!/@sha256:[a-f0-9]{64}$/.test(image.image)) {
+            addSynthWarning(this, `cluster "${cluster.name}": module "${module.name}" uses prebuilt image ${image.image} `
+              + `for kernel ${kernel.full} by tag; pin it by digest (@sha256:…) so every node runs the image that was reviewed`);
+          }
+          images.push({ module, kernel, image });
+          continue;
+        }
+        if (image.imageStream !== undefined && this.node.tryFindChild(`ImageStream:${image.imageStream}`) === undefined) {
+          new ModuleImageStream(this, `ImageStream:${image.imageStream}`, {
+            name: image.imageStream, namespace: cluster.namespace, module: module.name, labels,
+          });
+        }
+        const buildConfig = new ModuleBuildConfig(this, `Build:${module.name}:${kernel.full}`, {
+          module, kernel, release: releaseOf(cluster.releases, kernel), namespace: cluster.namespace, baseImage: props.baseImage, labels,
+        });
+        images.push({ module, kernel, image, buildConfig });
+      }
+    }
+    this.images = images;
+  }
+}
+
+/** The first of the cluster's releases that ships `kernel` (its DTK has that kernel's devel tree). */
+function releaseOf(releases: ReadonlyArray<OpenShiftRelease>, kernel: KernelVersion): OpenShiftRelease {
+  const release = releases.find((r) => [r.kernel, r.realtimeKernel, r.kernel64k].some((k) => k?.full === kernel.full));
+  if (!release) throw new Error(`no release of the cluster ships kernel ${kernel.full}`);
+  return release;
+}
