@@ -2,6 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { ModuleBuilds } from '../build/module-builds';
 import { ProblemCollector } from '../errors';
 import { LoaderNamespace } from '../load/loader-namespace';
+import { ModuleLoaders } from '../load/module-loaders';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel } from '../names';
 import { KernelVersion } from '../release/kernel-version';
@@ -21,6 +22,8 @@ export interface ClusterProps {
   readonly namespace?: string;
   /** The loader for modules that do not choose one. @default LoaderKind.DAEMONSET */
   readonly defaultLoader?: LoaderKind;
+  /** Install the Node Feature Discovery operator (OLM) and an NFD instance; loader DaemonSets need NFD's kernel label. @default false */
+  readonly installNodeFeatureDiscovery?: boolean;
 }
 
 /** A module as one cluster deploys it: which pools load it and every kernel it must exist for. */
@@ -53,6 +56,8 @@ export class Cluster extends Chart {
    */
   public readonly loaderNamespace: string;
   public readonly defaultLoader: LoaderKind;
+  /** True when the cluster's output installs Node Feature Discovery. */
+  public readonly installNodeFeatureDiscovery: boolean;
   /** Pools in name order. */
   public readonly pools: ReadonlyArray<NodePool>;
 
@@ -63,6 +68,7 @@ export class Cluster extends Chart {
     this.fleet = fleet;
     this.loaderNamespace = props.namespace ?? 'kmods-system';
     this.defaultLoader = props.defaultLoader ?? LoaderKind.DAEMONSET;
+    this.installNodeFeatureDiscovery = props.installNodeFeatureDiscovery ?? false;
 
     if (!isDnsLabel(name, 40)) problems.add([], 'cluster name must be a DNS label of at most 40 characters', name, DNS_LABEL_RULE);
     if (!isDnsLabel(this.loaderNamespace)) problems.add(['namespace'], 'not a namespace name', this.loaderNamespace, DNS_LABEL_RULE);
@@ -102,6 +108,7 @@ export class Cluster extends Chart {
     checkPrebuiltCoverage(this.moduleDeployments, problems);
     problems.throwIfAny();
     new ModuleBuilds(this, 'Builds', { cluster: this });
+    new ModuleLoaders(this, 'Loaders', { cluster: this, labels: MANAGED_BY_LABELS });
   }
 
   /** The releases the cluster runs: its release, then `upgradeTo` when an upgrade is under way. */

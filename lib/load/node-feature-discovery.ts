@@ -1,0 +1,63 @@
+import { ApiObject } from 'cdk8s';
+import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+
+/** Namespace the NFD operator and its operands run in (the one Red Hat documents). */
+export const NFD_NAMESPACE = 'openshift-nfd';
+
+export interface NodeFeatureDiscoveryProps {
+  /** OLM channel of the `nfd` package. @default "stable" */
+  readonly channel?: string;
+  /** Catalog the package comes from. @default "redhat-operators" */
+  readonly source?: string;
+  /** Labels of every object. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Installs Red Hat's Node Feature Discovery operator through OLM and starts NFD with a
+ * `NodeFeatureDiscovery` instance. Loader DaemonSets select nodes by the NFD label
+ * `feature.node.kubernetes.io/kernel-version.full`, so without NFD they run nowhere.
+ *
+ * The instance's kind only exists once OLM has installed the operator's CRD, so it carries
+ * Argo CD's `SkipDryRunOnMissingResource`; with Flux, apply it from a Kustomization that
+ * depends on the operator being ready (or let the first reconciliations fail until it is).
+ */
+export class NodeFeatureDiscovery extends Construct {
+  constructor(scope: Construct, id: string, props: NodeFeatureDiscoveryProps = {}) {
+    super(scope, id);
+    const labels = { ...props.labels };
+    new KubeNamespace(this, 'Namespace', { metadata: { name: NFD_NAMESPACE, labels } });
+    new ApiObject(this, 'OperatorGroup', {
+      apiVersion: 'operators.coreos.com/v1',
+      kind: 'OperatorGroup',
+      metadata: { name: NFD_NAMESPACE, namespace: NFD_NAMESPACE, labels },
+      spec: { targetNamespaces: [NFD_NAMESPACE] },
+    });
+    new ApiObject(this, 'Subscription', {
+      apiVersion: 'operators.coreos.com/v1alpha1',
+      kind: 'Subscription',
+      metadata: { name: 'nfd', namespace: NFD_NAMESPACE, labels },
+      spec: {
+        channel: props.channel ?? 'stable',
+        installPlanApproval: 'Automatic',
+        name: 'nfd',
+        source: props.source ?? 'redhat-operators',
+        sourceNamespace: 'openshift-marketplace',
+      },
+    });
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'nfd.openshift.io/v1',
+      kind: 'NodeFeatureDiscovery',
+      metadata: {
+        name: 'nfd-instance',
+        namespace: NFD_NAMESPACE,
+        labels,
+        annotations: { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' },
+      },
+      // The operator fills in the operand image (its NODE_FEATURE_DISCOVERY_IMAGE) and NFD's
+      // default worker configuration, whose kernel source labels kernel-version.full.
+      spec: { operand: {} },
+    });
+  }
+}
