@@ -44,7 +44,7 @@ export class ModuleBuilds extends Construct {
     for (const deployment of cluster.moduleDeployments) {
       const { module } = deployment;
       for (const kernel of deployment.kernels) {
-        const image = moduleImage(module, kernel, cluster.namespace);
+        const image = moduleImage(module, kernel, cluster.loaderNamespace);
         if (!image.built) {
           if (!/@sha256:[a-f0-9]{64}$/.test(image.image)) {
             addSynthWarning(this, `cluster "${cluster.name}": module "${module.name}" uses prebuilt image ${image.image} `
@@ -55,11 +55,11 @@ export class ModuleBuilds extends Construct {
         }
         if (image.imageStream !== undefined && this.node.tryFindChild(`ImageStream:${image.imageStream}`) === undefined) {
           new ModuleImageStream(this, `ImageStream:${image.imageStream}`, {
-            name: image.imageStream, namespace: cluster.namespace, module: module.name, labels,
+            name: image.imageStream, namespace: cluster.loaderNamespace, module: module.name, labels,
           });
         }
         const buildConfig = new ModuleBuildConfig(this, `Build:${module.name}:${kernel.full}`, {
-          module, kernel, release: releaseOf(cluster.releases, kernel), namespace: cluster.namespace, baseImage: props.baseImage, labels,
+          module, kernel, release: releaseOf(cluster.releases, kernel), namespace: cluster.loaderNamespace, baseImage: props.baseImage, labels,
         });
         images.push({ module, kernel, image, buildConfig });
       }

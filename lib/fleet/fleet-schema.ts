@@ -134,6 +134,7 @@ export const FLEET_SCHEMA: JsonSchema = {
         toleratesCordon: { type: 'boolean', default: true, description: 'keep the loader on cordoned nodes' },
         rollout: { enum: ['OnDelete', 'RollingUpdate'], default: 'OnDelete', description: 'OnDelete or RollingUpdate' },
         rolloutMaxUnavailable: { $ref: '#/definitions/intOrPercent' },
+        kmmKernelMapping: { enum: ['literal', 'regexp'], description: 'with loader kmm: literal (one mapping per kernel) or regexp (builds for new kernels); default: the cluster\'s' },
       },
     },
     intOrPercent: {
@@ -167,6 +168,8 @@ export const FLEET_SCHEMA: JsonSchema = {
         upgradeTo: { type: 'string', pattern: RELEASE, description: 'release the cluster is upgrading to' },
         namespace: { type: 'string', pattern: DNS_LABEL, default: 'kmods-system', description: 'namespace of loaders and builds' },
         defaultLoader: { enum: ['daemonset', 'kmm'], default: 'daemonset', description: 'daemonset or kmm' },
+        installKmmOperator: { type: 'boolean', default: false, description: 'install the Kernel Module Management operator through OLM' },
+        kmmKernelMapping: { enum: ['literal', 'regexp'], default: 'literal', description: 'how KMM Modules map kernels to images: literal or regexp' },
         pools: {
           type: 'object',
           minProperties: 1,
