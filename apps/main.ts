@@ -30,11 +30,12 @@ function main(): void {
   const summary = `${path.relative(process.cwd(), outdir) || '.'}: ${report.clusters} clusters, ${report.objects} objects, `
     + `${report.files} files (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed)`;
   console.log(summary);
+  for (const warning of report.warnings) console.error(`warning: ${warning}`);
   if (cdk8sOutdir) {
     fs.mkdirSync(cdk8sOutdir, { recursive: true });
     fs.writeFileSync(path.join(cdk8sOutdir, 'synth-report.yaml'), Yaml.stringify({
       fleetFile, outdir: path.relative(repoRoot, outdir), clusters: report.clusters, objects: report.objects, files: report.files,
-      added: report.added, changed: report.changed, removed: report.removed,
+      added: report.added, changed: report.changed, removed: report.removed, warnings: report.warnings,
     }));
   }
 }

@@ -19,3 +19,4 @@ export * from './synth/manifest';
 export * from './synth/render-fleet';
 export * from './synth/synthesize-fleet';
 export * from './synth/staged-directory';
+export * from './warnings';

@@ -4,7 +4,7 @@ import { KernelModule } from '../module/kernel-module';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 import { ModuleBuildConfig } from './build-config';
-import { addSynthWarning } from './build-warnings';
+import { addSynthWarning } from '../warnings';
 import { ModuleImageStream } from './image-stream';
 import { moduleImage, ModuleImage } from './module-image';
 

@@ -7,6 +7,8 @@ import { LoaderNamespace } from '../load/loader-namespace';
 import { ModuleLoaders } from '../load/module-loaders';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel } from '../names';
+import { IgnitionVersion } from '../node/ignition-version';
+import { checkNodeDisruptionPolicySupport, NodeDisruptionPolicy } from '../node/node-disruption-policy';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 import type { Fleet } from './fleet';
@@ -30,6 +32,14 @@ export interface ClusterProps {
   readonly installKmmOperator?: boolean;
   /** How KMM Modules map kernels to images, for modules that do not choose. @default KmmKernelMapping.LITERAL */
   readonly kmmKernelMapping?: KmmKernelMapping;
+  /** Ignition spec version of the MachineConfigs, e.g. `3.2.0`; at most what every release accepts. @default - the newest every release accepts */
+  readonly ignitionVersion?: string;
+  /**
+   * Apply modprobe.d and modules-load.d changes without rebooting, through a node disruption
+   * policy in `MachineConfiguration/cluster` (server-side applied). Needs OpenShift 4.17+ on
+   * every release the cluster runs. @default false
+   */
+  readonly rebootlessModuleFiles?: boolean;
 }
 
 /** A module as one cluster deploys it: which pools load it and every kernel it must exist for. */
@@ -96,6 +106,9 @@ export class Cluster extends Chart {
 
     this.release = release!;
     this.upgradeTo = upgradeTo;
+    const ignitionVersion = IgnitionVersion.resolve(this.releases, props.ignitionVersion, problems, ['ignitionVersion']);
+    if (props.rebootlessModuleFiles) checkNodeDisruptionPolicySupport(this.releases, problems, ['rebootlessModuleFiles']);
+    problems.throwIfAny();
     new LoaderNamespace(this, 'LoaderNamespace', { name: this.loaderNamespace });
 
     const pools: NodePool[] = [];
@@ -106,6 +119,8 @@ export class Cluster extends Chart {
           releases: this.releases,
           findModule: (m) => fleet.modules.tryGet(m),
           labels: MANAGED_BY_LABELS,
+          ignitionVersion,
+          rebootlessModuleFiles: props.rebootlessModuleFiles ?? false,
         }));
       });
     }
@@ -116,6 +131,8 @@ export class Cluster extends Chart {
     new ModuleBuilds(this, 'Builds', { cluster: this });
     new ModuleLoaders(this, 'Loaders', { cluster: this, labels: MANAGED_BY_LABELS });
     new KmmLoaders(this, 'Kmm', { cluster: this, installOperator: props.installKmmOperator, kernelMapping: props.kmmKernelMapping, labels: MANAGED_BY_LABELS });
+    const rebootlessFiles = pools.flatMap((p) => p.machineConfigs.rebootlessFiles);
+    if (rebootlessFiles.length > 0) new NodeDisruptionPolicy(this, 'NodeDisruptionPolicy', { files: rebootlessFiles, labels: MANAGED_BY_LABELS });
   }
 
   /** The releases the cluster runs: its release, then `upgradeTo` when an upgrade is under way. */
@@ -160,7 +177,7 @@ function checkPoolsAreDisjoint(pools: ReadonlyArray<NodePool>, problems: Problem
       if (pools[i].canShareNodesWith(pools[j])) {
         problems.add(['pools', pools[j].name, 'nodeSelector'],
           `a node could match both pool "${pools[i].name}" and pool "${pools[j].name}"; the MCO refuses nodes in two custom pools`,
-          pools[j].nodeSelector, `selectors that differ in the value of a shared label key, e.g. node-role.kubernetes.io/${pools[j].name}: ""`);
+          pools[j].nodeSelector, `a custom role of its own, e.g. node-role.kubernetes.io/${pools[j].name}: "", or a different value of a shared label key`);
       }
     }
   }

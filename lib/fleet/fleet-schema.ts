@@ -170,6 +170,8 @@ export const FLEET_SCHEMA: JsonSchema = {
         defaultLoader: { enum: ['daemonset', 'kmm'], default: 'daemonset', description: 'daemonset or kmm' },
         installKmmOperator: { type: 'boolean', default: false, description: 'install the Kernel Module Management operator through OLM' },
         kmmKernelMapping: { enum: ['literal', 'regexp'], default: 'literal', description: 'how KMM Modules map kernels to images: literal or regexp' },
+        ignitionVersion: { enum: ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0', '3.5.0'], description: 'pin a lower Ignition spec version for MachineConfigs' },
+        rebootlessModuleFiles: { type: 'boolean', default: false, description: 'apply modprobe.d / modules-load.d changes without reboot (4.17+)' },
         pools: {
           type: 'object',
           minProperties: 1,

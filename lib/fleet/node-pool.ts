@@ -3,7 +3,9 @@ import { ProblemCollector } from '../errors';
 import { KernelModule } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel, isLabelKey, isLabelValue, isPositiveIntOrPercent, LABEL_VALUE_RULE, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
 import { KernelType } from '../node/kernel-type';
-import { MachineConfigPool } from '../node/machine-config-pool';
+import { IgnitionVersion } from '../node/ignition-version';
+import { checkNodeSelectorRoles, MachineConfigPool } from '../node/machine-config-pool';
+import { PoolMachineConfigs, PoolMachineConfigsProps } from '../node/pool-machine-configs';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 
@@ -35,6 +37,10 @@ export interface NodePoolContext {
   readonly findModule: (name: string) => KernelModule | undefined;
   /** Labels stamped on the pool's objects. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Ignition version of the pool's MachineConfigs (accepted by every release). */
+  readonly ignitionVersion: IgnitionVersion;
+  /** Apply modprobe.d / modules-load.d changes without a reboot (node disruption policy). */
+  readonly rebootlessModuleFiles: boolean;
 }
 
 /**
@@ -53,6 +59,8 @@ export class NodePool extends Construct {
   /** Every kernel the pool's nodes run or will run, one per cluster release, in release order. */
   public readonly kernels: ReadonlyArray<KernelVersion>;
   public readonly machineConfigPool: MachineConfigPool;
+  /** The pool's MachineConfigs, one per node-setting concern with content. */
+  public readonly machineConfigs: PoolMachineConfigs;
 
   constructor(scope: Construct, name: string, props: NodePoolProps, context: NodePoolContext) {
     super(scope, name);
@@ -94,6 +102,13 @@ export class NodePool extends Construct {
       else modules.push(module);
     });
     this.modules = modules;
+    checkNodeSelectorRoles(this.nodeSelector, problems, ['nodeSelector']);
+    const nodeSettings: PoolMachineConfigsProps = {
+      pool: name, releases: context.releases, ignitionVersion: context.ignitionVersion, kernelType: this.kernelType,
+      extensions: this.extensions, kernelArguments: this.kernelArguments, modules, rebootlessModuleFiles: context.rebootlessModuleFiles,
+      labels: context.labels, problemPath: ['clusters', context.clusterName, 'pools', name],
+    };
+    PoolMachineConfigs.check(nodeSettings, problems);
     problems.throwIfAny();
 
     this.machineConfigPool = new MachineConfigPool(this, 'MachineConfigPool', {
@@ -102,30 +117,21 @@ export class NodePool extends Construct {
       maxUnavailable: this.maxUnavailable,
       labels: context.labels,
     });
+    this.machineConfigs = new PoolMachineConfigs(this, 'MachineConfigs', nodeSettings);
   }
 
   /**
-   * True when some node could match both pools. Equality selectors are disjoint when they
-   * require different values for one key, or when each requires a different custom role label
-   * `node-role.kubernetes.io/<role>`: the MCO puts a node in exactly one custom pool and
-   * refuses a node with two custom roles, so role labels are exclusive by the MCO's own rule
-   * (the MCO documents custom pools this way). Anything else, e.g. `gpu: "true"` and
-   * `zone: a`, can select the same node and is an error.
+   * True when some valid node could carry the labels of both selectors. Equality selectors are
+   * disjoint when they require different values for the same key, or different custom roles
+   * (`node-role.kubernetes.io/<role>`, other than `worker`): a node with two custom roles is
+   * refused by the MCO anyway, so the role labels of the MCO's custom-pool pattern are exclusive.
    */
   public canShareNodesWith(other: NodePool): boolean {
-    const conflictingValue = Object.entries(this.nodeSelector).some(([key, value]) => key in other.nodeSelector && other.nodeSelector[key] !== value);
-    if (conflictingValue) return false;
+    const valuesDiffer = Object.entries(this.nodeSelector).some(([key, value]) => key in other.nodeSelector && other.nodeSelector[key] !== value);
     const mine = customRoles(this.nodeSelector);
     const theirs = customRoles(other.nodeSelector);
-    return !(mine.length > 0 && theirs.length > 0 && !mine.some((r) => theirs.includes(r)));
+    return !valuesDiffer && !mine.some((a) => theirs.some((b) => a !== b));
   }
-}
-
-const ROLE_PREFIX = 'node-role.kubernetes.io/';
-const BUILT_IN_ROLES = new Set(['worker', 'master', 'control-plane', 'arbiter']);
-
-function customRoles(selector: Readonly<Record<string, string>>): string[] {
-  return Object.keys(selector).filter((k) => k.startsWith(ROLE_PREFIX) && !BUILT_IN_ROLES.has(k.slice(ROLE_PREFIX.length)));
 }
 
 function kernelFor(release: OpenShiftRelease, type: KernelType): KernelVersion | undefined {
@@ -134,4 +140,10 @@ function kernelFor(release: OpenShiftRelease, type: KernelType): KernelVersion |
     case KernelType.SIXTY_FOUR_K_PAGES: return release.kernel64k;
     default: return release.kernel;
   }
+}
+
+/** The custom node roles a selector requires (`node-role.kubernetes.io/<role>` keys other than worker). */
+function customRoles(selector: Readonly<Record<string, string>>): string[] {
+  const prefix = 'node-role.kubernetes.io/';
+  return Object.keys(selector).filter((k) => k.startsWith(prefix) && k !== `${prefix}worker`);
 }

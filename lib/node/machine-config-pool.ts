@@ -1,8 +1,25 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ProblemCollector } from '../errors';
 
 /** The label every MachineConfig carries to say which pool renders it. */
 export const ROLE_LABEL = 'machineconfiguration.openshift.io/role';
+
+/** Node role labels of the control plane: a node that has one stays in the master pool and ignores custom pools. */
+const CONTROL_PLANE_ROLE_LABELS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
+
+/**
+ * Records a problem when a custom pool selects control-plane nodes: the MCO keeps such a node in
+ * the master pool and silently ignores the custom pool's MachineConfigs.
+ */
+export function checkNodeSelectorRoles(nodeSelector: Readonly<Record<string, string>>, problems: ProblemCollector, path: ReadonlyArray<string | number>): void {
+  for (const key of Object.keys(nodeSelector)) {
+    if (CONTROL_PLANE_ROLE_LABELS.includes(key)) {
+      problems.add([...path, key], 'custom pools on control-plane nodes are ignored by the MCO (the node stays in the master pool)', key,
+        'labels of worker nodes, e.g. node-role.kubernetes.io/<pool>: ""');
+    }
+  }
+}
 
 export interface MachineConfigPoolProps {
   /** Pool name; also the role that its MachineConfigs carry in `machineconfiguration.openshift.io/role`. */

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Fleet } from '../fleet/fleet';
+import { synthWarnings } from '../warnings';
 import { renderFleet } from './render-fleet';
 import { replaceDirectory } from './staged-directory';
 
@@ -19,6 +20,8 @@ export interface SynthesisReport {
   readonly added: ReadonlyArray<string>;
   readonly changed: ReadonlyArray<string>;
   readonly removed: ReadonlyArray<string>;
+  /** Things that synthesized but a reviewer should see (e.g. images referenced by tag, not digest). */
+  readonly warnings: ReadonlyArray<string>;
 }
 
 /**
@@ -40,7 +43,8 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
   const removed = [...before.keys()].filter((f) => !rendered.files.has(f));
   let objects = 0;
   for (const manifests of rendered.clusters.values()) objects += manifests.length;
-  return { outdir, clusters: rendered.clusters.size, objects, files: rendered.files.size, added, changed, removed: removed.sort() };
+  const warnings = fleet.clusters.flatMap((c) => synthWarnings(c));
+  return { outdir, clusters: rendered.clusters.size, objects, files: rendered.files.size, added, changed, removed: removed.sort(), warnings };
 }
 
 /** Every file under `dir` by relative path ('/' separated). */

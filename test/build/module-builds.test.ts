@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModuleBuildConfig } from '../../lib/build/build-config';
-import { synthWarnings } from '../../lib/build/build-warnings';
+import { synthWarnings } from '../../lib/warnings';
 import { ModuleBuilds } from '../../lib/build/module-builds';
 import { FleetValidationError } from '../../lib/errors';
 import { ModuleSource } from '../../lib/module/module-source';

@@ -55,7 +55,7 @@ describe('fleet.yaml', () => {
   test('module problems name the module and field', () => {
     const error = errorOf(base.replace('NVreg_OpenRmEnableUnsupportedGpus: "1"', '"x; rm -rf /": "1"'));
     expect(error.message).toMatch(/modules\.nvidia\.loadOrder\[0\]\.parameters\["x; rm -rf \/"\]: module "nvidia": invalid name; given "x; rm -rf \/"/);
-    const prebuilt = errorOf(base.replace('gpfs-kmods:5.2.3.1-${KERNEL_FULL_VERSION}', 'gpfs-kmods:latest'));
+    const prebuilt = errorOf(base.replace('      prebuilt:\n', '      prebuilt:\n        image: registry.example.com/gpfs-kmods:latest\n'));
     expect(prebuilt.message).toMatch(/modules\.gpfs\.source\.prebuilt\.image: module "gpfs": the image template must contain \$\{KERNEL_FULL_VERSION\}/);
   });
 

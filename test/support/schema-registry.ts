@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import Ajv, { ValidateFunction } from 'ajv';
-import { CrdVersion, loadCrdCatalog } from './crd-catalog';
+import { CrdCatalog, CrdVersion } from './crd-catalog';
 import { crdSchemaToJsonSchema } from './crd-schema';
 import { GroupVersionKind, ResourceScope, gvkKey, parseApiVersion } from './group-version-kind';
 import { requireShared } from './shared-dir';
@@ -38,13 +38,13 @@ const OBJECT_META_REF = `${KUBERNETES_ID}#/definitions/io.k8s.apimachinery.pkg.a
 /** The loaded schema sources and compiled validators (one per process; compiled lazily, cached per kind). */
 class SchemaRegistry {
   private readonly ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
-  private readonly crds: Map<string, CrdVersion>;
+  private readonly crds: CrdCatalog;
   private readonly kubernetes: SwaggerCatalog;
   private readonly openshift: ReturnType<typeof loadOpenShiftCatalog>;
   private readonly cache = new Map<string, KindSchema | undefined>();
 
   constructor(shared: string) {
-    this.crds = loadCrdCatalog(join(shared, 'crds'));
+    this.crds = new CrdCatalog(join(shared, 'crds'));
     this.kubernetes = loadKubernetesCatalog(join(shared, 'schemas', 'kubernetes', 'kubernetes-v1.36-swagger.json.gz'));
     this.openshift = loadOpenShiftCatalog(join(shared, 'crds', 'openshift', 'openshift-api.openapi.json'));
     this.ajv.addSchema(swaggerToJsonSchema(KUBERNETES_ID, this.kubernetes.definitions));
@@ -62,7 +62,7 @@ class SchemaRegistry {
 
   private resolve(apiVersion: string, kind: string): KindSchema | undefined {
     const gvk = { ...parseApiVersion(apiVersion), kind };
-    const crd = this.crds.get(gvkKey(gvk));
+    const crd = this.crds.get(gvk);
     if (crd) {
       return {
         gvk,
@@ -77,6 +77,11 @@ class SchemaRegistry {
     const k8s = this.kubernetes.kinds.get(gvkKey(gvk));
     if (k8s) return this.fromSwagger(k8s, SchemaSource.KUBERNETES, KUBERNETES_ID);
     return undefined;
+  }
+
+  /** Every CRD version in ../shared/crds (parses them all). */
+  allCrds(): CrdVersion[] {
+    return this.crds.all();
   }
 
   private fromSwagger(kind: SwaggerKind, source: SchemaSource, id: string): KindSchema {
