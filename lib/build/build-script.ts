@@ -173,7 +173,3 @@ export function buildScriptBase64(): string {
   return Buffer.from(BUILD_SCRIPT, 'utf8').toString('base64');
 }
 
-/** Quotes a value for POSIX sh: single quotes, with embedded `'` written as `'\''`. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}

@@ -2,7 +2,8 @@ import { KernelModule } from '../module/kernel-module';
 import { DockerfileSource, GitSource } from '../module/module-source';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
-import { BUILD_SCRIPT_PATH, buildScriptBase64, BuildScriptAction, shellQuote } from './build-script';
+import { shellQuote } from '../shell';
+import { BUILD_SCRIPT_PATH, buildScriptBase64, BuildScriptAction } from './build-script';
 
 /** The build arg that carries the Driver Toolkit image into the builder stage. */
 export enum DtkBuildArg {

@@ -1,3 +1,4 @@
+import { LoaderKind } from '../module/kernel-module';
 import { Construct } from 'constructs';
 import type { Cluster } from '../fleet/cluster';
 import { KernelModule } from '../module/kernel-module';
@@ -29,7 +30,8 @@ export interface ModuleKernelImage {
 /**
  * Every module image a cluster needs: for each module its pools load and each kernel those pools
  * run or upgrade to, either a BuildConfig (git and Dockerfile sources; plus one ImageStream per
- * module unless it pushes to an external repository) or the vendor's prebuilt image. Prebuilt
+ * module unless it pushes to an external repository) or the vendor's prebuilt image. Modules
+ * loaded by KMM get the ImageStream but no BuildConfig: KMM builds them itself. Prebuilt
  * images referenced by tag rather than digest get a synth warning (`synthWarnings`).
  */
 export class ModuleBuilds extends Construct {
@@ -57,6 +59,11 @@ export class ModuleBuilds extends Construct {
           new ModuleImageStream(this, `ImageStream:${image.imageStream}`, {
             name: image.imageStream, namespace: cluster.loaderNamespace, module: module.name, labels,
           });
+        }
+        // KMM builds the images of the modules it loads (Module.spec…build), so a BuildConfig here would build them twice.
+        if (deployment.loader === LoaderKind.KMM) {
+          images.push({ module, kernel, image });
+          continue;
         }
         const buildConfig = new ModuleBuildConfig(this, `Build:${module.name}:${kernel.full}`, {
           module, kernel, release: releaseOf(cluster.releases, kernel), namespace: cluster.loaderNamespace, baseImage: props.baseImage, labels,

@@ -2,6 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { ModuleBuilds } from '../build/module-builds';
 import { ProblemCollector } from '../errors';
 import { DESTINATION_SERVER_RULE, IN_CLUSTER_SERVER, isDestinationServer } from '../gitops/gitops-props';
+import { KmmKernelMapping } from '../kmm/kmm-kernel-mapping';
+import { KmmLoaders } from '../kmm/kmm-loaders';
 import { LoaderNamespace } from '../load/loader-namespace';
 import { ModuleLoaders } from '../load/module-loaders';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
@@ -41,6 +43,10 @@ export interface ClusterProps {
   readonly destinationServer?: string;
   /** Install the Node Feature Discovery operator (OLM) and an NFD instance; loader DaemonSets need NFD's kernel label. @default false */
   readonly installNodeFeatureDiscovery?: boolean;
+  /** Install the Kernel Module Management operator through OLM (for `loader: kmm` modules). @default false */
+  readonly installKmmOperator?: boolean;
+  /** How KMM Modules map kernels to images, for modules that do not choose. @default KmmKernelMapping.LITERAL */
+  readonly kmmKernelMapping?: KmmKernelMapping;
 }
 
 /** A module as one cluster deploys it: which pools load it and every kernel it must exist for. */
@@ -134,9 +140,10 @@ export class Cluster extends Chart {
     checkPrebuiltCoverage(this.moduleDeployments, problems);
     problems.throwIfAny();
     new ModuleBuilds(this, 'Builds', { cluster: this });
+    new ModuleLoaders(this, 'Loaders', { cluster: this, labels: MANAGED_BY_LABELS });
+    new KmmLoaders(this, 'Kmm', { cluster: this, installOperator: props.installKmmOperator, kernelMapping: props.kmmKernelMapping, labels: MANAGED_BY_LABELS });
     const rebootlessFiles = pools.flatMap((p) => p.machineConfigs.rebootlessFiles);
     if (rebootlessFiles.length > 0) new NodeDisruptionPolicy(this, 'NodeDisruptionPolicy', { files: rebootlessFiles, labels: MANAGED_BY_LABELS });
-    new ModuleLoaders(this, 'Loaders', { cluster: this, labels: MANAGED_BY_LABELS });
   }
 
   /** The releases the cluster runs: its release, then `upgradeTo` when an upgrade is under way. */

@@ -50,6 +50,12 @@ export interface KindPolicy {
    * (Argo CD `ServerSideApply=true`, Flux `kustomize.toolkit.fluxcd.io/ssa: Merge`). @default false
    */
   readonly partialObject?: boolean;
+  /**
+   * Pruned after everything else (Argo CD `PruneLast=true`): the ServiceAccounts, RBAC and
+   * ConfigMaps that loader pods and KMM's unloader pods still need while a removed module is
+   * being unloaded. @default false
+   */
+  readonly pruneLast?: boolean;
 }
 
 /**
@@ -58,11 +64,11 @@ export interface KindPolicy {
  */
 export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: '', kind: 'Namespace', resource: 'namespaces', namespaced: false, wave: SyncWave.NAMESPACES },
-  { group: '', kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, wave: SyncWave.ACCESS },
+  { group: '', kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, wave: SyncWave.ACCESS, pruneLast: true },
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', resource: 'clusterroles', namespaced: false, wave: SyncWave.ACCESS },
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', resource: 'clusterrolebindings', namespaced: false, wave: SyncWave.ACCESS },
-  { group: 'rbac.authorization.k8s.io', kind: 'Role', resource: 'roles', namespaced: true, wave: SyncWave.ACCESS },
-  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', resource: 'rolebindings', namespaced: true, wave: SyncWave.ACCESS },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role', resource: 'roles', namespaced: true, wave: SyncWave.ACCESS, pruneLast: true },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', resource: 'rolebindings', namespaced: true, wave: SyncWave.ACCESS, pruneLast: true },
   { group: 'security.openshift.io', kind: 'SecurityContextConstraints', resource: 'securitycontextconstraints', namespaced: false, wave: SyncWave.ACCESS },
   { group: 'operators.coreos.com', kind: 'CatalogSource', resource: 'catalogsources', namespaced: true, wave: SyncWave.OPERATORS },
   { group: 'operators.coreos.com', kind: 'OperatorGroup', resource: 'operatorgroups', namespaced: true, wave: SyncWave.OPERATORS },
@@ -72,7 +78,7 @@ export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: 'nfd.k8s-sigs.io', kind: 'NodeFeatureRule', resource: 'nodefeaturerules', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
   { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', resource: 'machineconfigpools', namespaced: false, wave: SyncWave.POOLS, rebootProtected: true },
   { group: 'machineconfiguration.openshift.io', kind: 'MachineConfig', resource: 'machineconfigs', namespaced: false, wave: SyncWave.MACHINE_CONFIGS, rebootProtected: true },
-  { group: '', kind: 'ConfigMap', resource: 'configmaps', namespaced: true, wave: SyncWave.BUILDS },
+  { group: '', kind: 'ConfigMap', resource: 'configmaps', namespaced: true, wave: SyncWave.BUILDS, pruneLast: true },
   { group: '', kind: 'Secret', resource: 'secrets', namespaced: true, wave: SyncWave.BUILDS },
   { group: 'image.openshift.io', kind: 'ImageStream', resource: 'imagestreams', namespaced: true, wave: SyncWave.BUILDS },
   { group: 'build.openshift.io', kind: 'BuildConfig', resource: 'buildconfigs', namespaced: true, wave: SyncWave.BUILDS },
@@ -90,6 +96,7 @@ export const ARGOCD_SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 export const FLUX_PRUNE_DISABLED = 'disabled';
 export const ARGOCD_SERVER_SIDE_APPLY = 'ServerSideApply=true';
+export const ARGOCD_PRUNE_LAST = 'PruneLast=true';
 export const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
 export const FLUX_SSA_MERGE = 'Merge';
 
@@ -143,5 +150,6 @@ export function argoCdSyncOptions(policy: KindPolicy): string[] {
   if (policy.rebootProtected) options.push(...ARGOCD_REBOOT_PROTECTION);
   if (policy.crdFromOperator) options.push(ARGOCD_SKIP_DRY_RUN);
   if (policy.partialObject) options.push(ARGOCD_SERVER_SIDE_APPLY);
+  if (policy.pruneLast) options.push(ARGOCD_PRUNE_LAST);
   return options;
 }

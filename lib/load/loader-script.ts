@@ -1,3 +1,4 @@
+import { shellQuote } from '../shell';
 import { createHash } from 'crypto';
 import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
@@ -25,10 +26,6 @@ export const KERNEL_ENV = 'KMODS_KERNEL';
 /** Environment variable that moves the ready marker (the DaemonSet leaves it at its default). */
 export const READY_FILE_ENV = 'KMODS_READY_FILE';
 
-/** Quotes a value for POSIX sh: single quotes, with each `'` written as `'\''`. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The name a module has under `/sys/module` and in `/proc/modules` (`-` becomes `_`). */
 export function sysfsModuleName(name: string): string {

@@ -53,7 +53,6 @@ export class NodeFeatureDiscovery extends Construct {
         name: 'nfd-instance',
         namespace: NFD_NAMESPACE,
         labels,
-        annotations: { 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' },
       },
       // The operator fills in the operand image (its NODE_FEATURE_DISCOVERY_IMAGE) and NFD's
       // default worker configuration, whose kernel source labels kernel-version.full.

@@ -1,4 +1,5 @@
 import { ProblemCollector } from '../errors';
+import { KmmKernelMapping } from '../kmm/kmm-kernel-mapping';
 import { DNS_LABEL_RULE, isDnsLabel, isPositiveIntOrPercent, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
 import { DockerfileSource, GitSource, ModuleSource, PrebuiltSource } from './module-source';
 
@@ -68,6 +69,8 @@ export interface KernelModuleProps {
   readonly toleratesCordon?: boolean;
   /** How a changed loader rolls out. @default LoaderRollout.ON_DELETE */
   readonly rollout?: LoaderRollout;
+  /** With the KMM loader: how the Module maps kernels to images. @default - the cluster's `kmmKernelMapping` (literal unless set) */
+  readonly kmmKernelMapping?: KmmKernelMapping;
   /** With `LoaderRollout.ROLLING_UPDATE`: nodes reloaded at a time (a number or a percentage). @default 1 */
   readonly rolloutMaxUnavailable?: number | string;
 }
@@ -108,6 +111,8 @@ export class KernelModule {
   public readonly toleratesCordon: boolean;
   public readonly rollout: LoaderRollout;
   public readonly rolloutMaxUnavailable: number | string;
+  /** The KMM kernel mapping asked for, or undefined to follow the cluster's. */
+  public readonly kmmKernelMapping?: KmmKernelMapping;
 
   constructor(props: KernelModuleProps) {
     validateKernelModule(props);
@@ -128,6 +133,7 @@ export class KernelModule {
     this.toleratesCordon = props.toleratesCordon ?? true;
     this.rollout = props.rollout ?? LoaderRollout.ON_DELETE;
     this.rolloutMaxUnavailable = props.rolloutMaxUnavailable ?? 1;
+    this.kmmKernelMapping = props.kmmKernelMapping;
   }
 
   /** The first module in `loadOrder`: the one whose presence in `/sys/module` means "loaded". */
@@ -187,6 +193,9 @@ function validateKernelModule(props: KernelModuleProps): void {
   }
   if (props.rolloutMaxUnavailable !== undefined && !isPositiveIntOrPercent(props.rolloutMaxUnavailable)) {
     problems.add(['rolloutMaxUnavailable'], 'invalid rollout width', props.rolloutMaxUnavailable, POSITIVE_INT_OR_PERCENT_RULE);
+  }
+  if (props.kmmKernelMapping !== undefined && !Object.values(KmmKernelMapping).includes(props.kmmKernelMapping)) {
+    problems.add(['kmmKernelMapping'], 'unknown KMM kernel mapping', props.kmmKernelMapping, Object.values(KmmKernelMapping).join(', '));
   }
   validateSource(props.source, problems);
   problems.throwIfAny();

@@ -257,10 +257,11 @@ describe('rollout and cordon', () => {
     expect(error).toBeInstanceOf(FleetValidationError);
     expect((error as FleetValidationError).problems[0].path).toEqual(['modules', 'gpfs', 'toleratesCordon']);
     expect((error as FleetValidationError).message).toMatch(/cluster "c" loads this module with a DaemonSet.*allowed: true, or loader: kmm/);
-    const kmm = fleet.addCluster('k', { release: '4.18.12', defaultLoader: LoaderKind.KMM, pools: { p: { modules: ['gpfs', 'simple-kmod'] } } });
+    const kmm = fleet.addCluster('k', { release: '4.18.12', defaultLoader: LoaderKind.KMM, pools: { p: { modules: ['gpfs'] } } });
     const ms = renderClusterManifests(kmm);
     expect(daemonSets(ms)).toEqual([]);
-    expect(ms.filter((m) => m.kind === 'ServiceAccount' || m.kind === 'ConfigMap')).toEqual([]);
+    expect(ms.filter((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gpfs-loader')).toEqual([]);
+    expect(ms.filter((m) => m.kind === 'Module').map((m) => m.metadata.name)).toEqual(['gpfs-p']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { shellQuote as q } from '../../../lib/load/loader-script';
+import { shellQuote as q } from '../../../lib/shell';
 import { DebianKernel } from './debian-kernel';
 import { Initramfs } from './initramfs';
 import { moduleTree } from './kmod-fixtures';
