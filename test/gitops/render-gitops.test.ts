@@ -56,7 +56,10 @@ describe('renderGitOps: Argo CD', () => {
       expect(app.spec.destination).toEqual({ server: cluster.destinationServer, namespace: cluster.loaderNamespace });
       expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
       expect(app.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
-      expect(app.spec.ignoreDifferences).toEqual([{ group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', jsonPointers: ['/spec/paused'] }]);
+      expect(app.spec.ignoreDifferences).toEqual([
+        { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', jsonPointers: ['/spec/paused'] },
+        { group: 'apps', kind: 'DaemonSet', jqPathExpressions: ['.spec.template.spec.containers[] | select(.name == "loader") | .image'] },
+      ]);
     }
     expect(ofKind(out, 'ApplicationSet')).toEqual([]);
   });
