@@ -15,7 +15,8 @@ import { Fleet } from '../../lib/fleet/fleet';
 import { LOADER_PATHS } from '../../lib/load/loader-script';
 import { ModuleSource } from '../../lib/module/module-source';
 import { Manifest } from '../../lib/synth/manifest';
-import { renderClusterManifests } from '../../lib/synth/render-fleet';
+import { synthesizeFleet } from '../../lib/synth/synthesize-fleet';
+import { loadDistObjects } from '../support/validate';
 import { REPO_ROOT, tempDir } from '../support/repo';
 import { debianKernel, E2E_PACKAGES, headersRelease, missingHostTools } from './support/debian-kernel';
 import { buildFixtureModules } from './support/kmod-fixtures';
@@ -30,8 +31,9 @@ const FIRMWARE = Buffer.from('kmods-e2e firmware blob\n'.repeat(10));
 
 /**
  * The loaders under test, exactly as synthesized: a cluster on the guest's kernel with two
- * modules, and from its output each module's ConfigMap script plus its DaemonSet's container
- * env and readiness probe. This is the one place the scripts come from.
+ * modules is synthesized into a dist folder, and from its files come each module's ConfigMap
+ * script plus its DaemonSet's container env and readiness probe. This is the one place the
+ * scripts come from.
  */
 function synthesizedLoaders(release: string): GuestLoader[] {
   const image = ModuleSource.prebuilt({ images: { [release]: 'quay.io/example/kmods-e2e:1' } });
@@ -58,7 +60,11 @@ function synthesizedLoaders(release: string): GuestLoader[] {
       },
     ],
   });
-  const manifests = renderClusterManifests(fleet.addCluster('e2e', { release: '4.18.1', pools: { nodes: { modules: ['e2e-main', 'e2e-keep'] } } }));
+  fleet.addCluster('e2e', { release: '4.18.1', pools: { nodes: { modules: ['e2e-main', 'e2e-keep'] } } });
+  // Written to a dist folder and read back from its files, as Argo CD or Flux would apply them.
+  const dist = path.join(tempDir('kmods-e2e-dist-'), 'dist');
+  synthesizeFleet(fleet, { outdir: dist });
+  const manifests = loadDistObjects(dist).filter((o) => o.file.startsWith('clusters/e2e/')).map((o) => o.obj as Manifest);
   const loader = (module: string, name: string, reportParameters: string[]): GuestLoader => {
     const cm = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === `${module}-loader`) as Manifest & { data: Record<string, string> };
     const ds = manifests.find((m) => m.kind === 'DaemonSet' && (m as any).spec.template.metadata.labels['app.kubernetes.io/part-of'] === module) as any;
