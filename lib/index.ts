@@ -2,6 +2,7 @@
 export * from './errors';
 export * from './names';
 export * from './warnings';
+export * from './labels';
 export * from './shell';
 export * from './release/kernel-version';
 export * from './release/openshift-version';

@@ -1,3 +1,4 @@
+import { MODULE_LABEL, OPENSHIFT_RELEASE_LABEL, KERNEL_LABEL, KERNEL_ANNOTATION, BUILD_INPUTS_ANNOTATION } from '../labels';
 import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -8,14 +9,6 @@ import { OpenShiftRelease } from '../release/release-catalog';
 import { DtkBuildArg, renderModuleDockerfile, SIGNING_CONTEXT_DIR } from './dockerfile';
 import { moduleImage, ModuleImage } from './module-image';
 
-/** Label naming the module an object builds or loads. */
-export const MODULE_LABEL = 'kmods.cdk8s.io/module';
-/** Label naming the kernel (as NFD labels it) an object builds for. */
-export const KERNEL_LABEL = 'kmods.cdk8s.io/kernel';
-/** Annotation with the full kernel release (labels cannot hold every `uname -r`). */
-export const KERNEL_ANNOTATION = 'kmods.cdk8s.io/kernel-full-version';
-/** Annotation with a digest of everything that goes into the build. */
-export const BUILD_INPUTS_ANNOTATION = 'kmods.cdk8s.io/build-inputs';
 
 /** Props of `ModuleBuildConfig`. */
 export interface ModuleBuildConfigProps {
@@ -98,7 +91,7 @@ export class ModuleBuildConfig extends Construct {
         },
         annotations: {
           [KERNEL_ANNOTATION]: kernel.full,
-          'kmods.cdk8s.io/openshift-release': release.version.toString(),
+          [OPENSHIFT_RELEASE_LABEL]: release.version.toString(),
           [BUILD_INPUTS_ANNOTATION]: `sha256:${inputs}`,
         },
       },
@@ -147,3 +140,4 @@ export function kernelArchitecture(kernel: KernelVersion): string | undefined {
   const map: Record<string, string> = { x86_64: 'amd64', aarch64: 'arm64', ppc64le: 'ppc64le', s390x: 's390x' };
   return arch ? map[arch] : undefined;
 }
+

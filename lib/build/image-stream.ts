@@ -1,3 +1,4 @@
+import { MODULE_LABEL } from '../labels';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 
@@ -7,7 +8,7 @@ export interface ModuleImageStreamProps {
   readonly name: string;
   /** Namespace of the builds and loaders. */
   readonly namespace: string;
-  /** The module it holds images of (label `kmods.cdk8s.io/module`). */
+  /** The module it holds images of (label `cdk8s-kmods.io/module`). */
   readonly module: string;
   /** Extra labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
@@ -35,7 +36,7 @@ export class ModuleImageStream extends Construct {
           ...props.labels,
           'app.kubernetes.io/name': props.module,
           'app.kubernetes.io/component': 'kmod-image',
-          'kmods.cdk8s.io/module': props.module,
+          [MODULE_LABEL]: props.module,
         },
       },
       spec: { lookupPolicy: { local: true } },

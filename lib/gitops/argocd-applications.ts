@@ -1,3 +1,4 @@
+import { CLUSTER_LABEL } from '../labels';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 
@@ -77,7 +78,7 @@ export class ArgoCdApplication extends Construct {
       metadata: {
         name: this.name,
         namespace: props.namespace,
-        labels: { ...props.labels, 'cdk8s-kmods/cluster': props.target.cluster },
+        labels: { ...props.labels, [CLUSTER_LABEL]: props.target.cluster },
       },
       spec: applicationSpec(props.defaults, props.target),
     });
@@ -123,7 +124,7 @@ export class ArgoCdApplicationSet extends Construct {
         template: {
           metadata: {
             name: applicationName(template.cluster),
-            labels: { ...props.labels, 'cdk8s-kmods/cluster': template.cluster },
+            labels: { ...props.labels, [CLUSTER_LABEL]: template.cluster },
           },
           spec: applicationSpec(props.defaults, template),
         },

@@ -1,3 +1,4 @@
+import { CLUSTER_LABEL } from '../labels';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FluxHealthExpr } from './health-checks/health-checks';
@@ -85,7 +86,7 @@ export class FluxClusterKustomization extends Construct {
       metadata: {
         name: this.name,
         namespace: props.namespace,
-        labels: { ...props.labels, 'cdk8s-kmods/cluster': props.cluster },
+        labels: { ...props.labels, [CLUSTER_LABEL]: props.cluster },
       },
       spec: {
         sourceRef: { kind: 'GitRepository', name: props.sourceName },

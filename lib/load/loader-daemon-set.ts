@@ -1,3 +1,4 @@
+import { SCRIPT_HASH_ANNOTATION } from '../labels';
 import { createHash } from 'crypto';
 import {
   Affinity, IntOrString, KubeDaemonSet, NodeSelectorRequirement, Quantity, Toleration, Volume, VolumeMount,
@@ -10,8 +11,6 @@ import { KERNEL_ENV, LOADER_PATHS, sysfsModuleName } from './loader-script';
 
 /** Name of the container that loads the module (the image trigger's `fieldPath` points at it). */
 export const LOADER_CONTAINER = 'loader';
-/** Pod template annotation carrying the loader script's SHA-256, so a changed script changes the template. */
-export const SCRIPT_HASH_ANNOTATION = 'cdk8s-kmods.io/loader-script-sha256';
 /** The annotation OpenShift's image trigger controller reads. */
 export const IMAGE_TRIGGER_ANNOTATION = 'image.openshift.io/triggers';
 
@@ -204,3 +203,4 @@ function nodeSelection(pools: ReadonlyArray<LoaderPool>, kernel: KernelVersion):
 function intOrString(value: number | string): IntOrString {
   return typeof value === 'number' ? IntOrString.fromNumber(value) : IntOrString.fromString(value);
 }
+

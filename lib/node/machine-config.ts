@@ -1,3 +1,4 @@
+import { REBOOTS_POOL_ANNOTATION, REBOOT_REASON_ANNOTATION, REBOOTLESS_ANNOTATION } from '../labels';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ProblemCollector } from '../errors';
@@ -9,12 +10,6 @@ import { IgnitionVersion } from './ignition-version';
 import { KernelType } from './kernel-type';
 import { ROLE_LABEL } from './machine-config-pool';
 
-/** Annotation naming the pool whose nodes a change of this MachineConfig reboots. */
-export const REBOOTS_POOL_ANNOTATION = 'cdk8s-kmods.io/reboots-pool';
-/** Annotation saying why a change of this MachineConfig reboots the pool. */
-export const REBOOT_REASON_ANNOTATION = 'cdk8s-kmods.io/reboot-reason';
-/** Annotation, instead of the two above, on a MachineConfig whose changes a node disruption policy applies without a reboot. */
-export const REBOOTLESS_ANNOTATION = 'cdk8s-kmods.io/rebootless';
 
 /** The MCO refuses MachineConfigs larger than this (`ValidateMachineConfigSize`, etcd request limit). */
 export const MAX_MACHINE_CONFIG_BYTES = 1_500_000;
@@ -149,3 +144,4 @@ export class MachineConfig extends Construct {
     });
   }
 }
+

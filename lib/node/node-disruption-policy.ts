@@ -1,3 +1,4 @@
+import { SERVER_SIDE_APPLY_ANNOTATION } from '../labels';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetValidationError, ProblemCollector } from '../errors';
@@ -94,8 +95,6 @@ export interface NodeDisruptionPolicyProps {
 const MAX_FILES = 50;
 const MAX_ACTIONS = 10;
 
-/** Annotation telling the GitOps tooling that the object is a partial one for server-side apply. */
-export const SERVER_SIDE_APPLY_ANNOTATION = 'cdk8s-kmods.io/server-side-apply';
 
 /**
  * The releases that support node disruption policies: the feature gate `NodeDisruptionPolicy` is
@@ -175,3 +174,4 @@ function checkActions(actions: ReadonlyArray<NodeDisruptionAction>, problems: Pr
     }
   });
 }
+

@@ -28,8 +28,8 @@ describe('ModuleBuilds', () => {
       for (const kernel of deployment.kernels) {
         const entries = builds.images.filter((i) => i.module === deployment.module && i.kernel.full === kernel.full);
         expect(entries, `${deployment.module.name} @ ${kernel.full}`).toHaveLength(1);
-        const matching = buildConfigs.filter((b) => b.metadata.labels?.['kmods.cdk8s.io/module'] === deployment.module.name
-          && b.metadata.annotations?.['kmods.cdk8s.io/kernel-full-version'] === kernel.full);
+        const matching = buildConfigs.filter((b) => b.metadata.labels?.['cdk8s-kmods.io/module'] === deployment.module.name
+          && b.metadata.annotations?.['cdk8s-kmods.io/kernel-full-version'] === kernel.full);
         if (deployment.module.source.kind === 'prebuilt') {
           expect(matching).toHaveLength(0);
           expect(entries[0].image.image).toMatch(/^quay\.io\/acme\/gpfs[:@]/);
@@ -44,12 +44,12 @@ describe('ModuleBuilds', () => {
   });
 
   it('builds realtime pools against the realtime kernel and its release DTK', () => {
-    const buildConfigs = objects().filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['kmods.cdk8s.io/module'] === 'nic-driver');
-    expect(buildConfigs.map((b) => b.metadata.annotations!['kmods.cdk8s.io/kernel-full-version']).sort())
+    const buildConfigs = objects().filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['cdk8s-kmods.io/module'] === 'nic-driver');
+    expect(buildConfigs.map((b) => b.metadata.annotations!['cdk8s-kmods.io/kernel-full-version']).sort())
       .toEqual(['5.14.0-427.50.1.el9_4.x86_64+rt', '5.14.0-570.19.1.el9_6.x86_64+rt']);
     for (const b of buildConfigs) {
       const args = Object.fromEntries(b.spec.strategy.dockerStrategy.buildArgs.map((a: any) => [a.name, a.value]));
-      const rt = b.metadata.annotations!['kmods.cdk8s.io/kernel-full-version'];
+      const rt = b.metadata.annotations!['cdk8s-kmods.io/kernel-full-version'];
       expect(args.KERNEL_FULL_VERSION).toBe(rt);
       expect(args.DTK_IMAGE).toContain(rt.includes('427') ? 'aaaa' : 'bbbb');
       expect(args.DTK_IMAGE).toMatch(/@sha256:[a-f0-9]{64}$/);
@@ -85,14 +85,14 @@ describe('ModuleBuilds', () => {
 
   it('changes the BuildConfig name when a build input changes (ConfigChange only fires on create)', () => {
     const name = (version: string) => objects(upgradingCluster(buildFleet([{ ...GIT_MODULE, version }, PREBUILT_MODULE, SIGNED_MODULE, EXTERNAL_MODULE])))
-      .find((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['kmods.cdk8s.io/module'] === 'simple-kmod')!.metadata.name;
+      .find((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['cdk8s-kmods.io/module'] === 'simple-kmod')!.metadata.name;
     expect(name('1.0.0')).toBe(name('1.0.0'));
     expect(name('1.0.1')).not.toBe(name('1.0.0'));
   });
 
   it('puts builds in the loader namespace with a ConfigChange trigger, Docker strategy and an ImageStreamTag output', () => {
     const manifests = objects();
-    const simple = manifests.filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['kmods.cdk8s.io/module'] === 'simple-kmod');
+    const simple = manifests.filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['cdk8s-kmods.io/module'] === 'simple-kmod');
     for (const b of simple) {
       expect(b.metadata.namespace).toBe('kmods-system');
       expect(b.spec.triggers).toEqual([{ type: 'ConfigChange' }]);
@@ -100,7 +100,7 @@ describe('ModuleBuilds', () => {
       expect(b.spec.source.type).toBe('Dockerfile');
       expect(b.spec.source.secrets).toBeUndefined();
       expect(b.spec.output.to.kind).toBe('ImageStreamTag');
-      const tag = b.metadata.annotations!['kmods.cdk8s.io/kernel-full-version'].replace(/\+/g, '_');
+      const tag = b.metadata.annotations!['cdk8s-kmods.io/kernel-full-version'].replace(/\+/g, '_');
       expect(b.spec.output.to.name).toBe(`simple-kmod:${tag}`);
       expect(b.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
     }
@@ -113,7 +113,7 @@ describe('ModuleBuilds', () => {
   });
 
   it('pushes to the external repository with the push secret and creates no ImageStream for it', () => {
-    const nic = objects().filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['kmods.cdk8s.io/module'] === 'nic-driver');
+    const nic = objects().filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['cdk8s-kmods.io/module'] === 'nic-driver');
     expect(nic).toHaveLength(2);
     for (const b of nic) {
       expect(b.spec.output.to.kind).toBe('DockerImage');
@@ -159,7 +159,7 @@ describe('ModuleBuilds', () => {
 
 describe('signing', () => {
   it('mounts the key and certificate Secrets as build secrets, referenced by name only', () => {
-    const signed = objects().filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['kmods.cdk8s.io/module'] === 'signed-kmod');
+    const signed = objects().filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['cdk8s-kmods.io/module'] === 'signed-kmod');
     expect(signed).toHaveLength(2);
     for (const b of signed) {
       expect(b.spec.source.secrets).toEqual([
@@ -186,7 +186,7 @@ describe('signing', () => {
   });
 
   it('signs a user Dockerfile in a DTK stage and overlays the signed modules on its final stage', () => {
-    const nic = objects().find((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['kmods.cdk8s.io/module'] === 'nic-driver')!;
+    const nic = objects().find((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['cdk8s-kmods.io/module'] === 'nic-driver')!;
     const dockerfile: string = nic.spec.source.dockerfile;
     expect(dockerfile).toContain('FROM registry.access.redhat.com/ubi9/ubi-minimal:9.6 AS kmods-unsigned');
     expect(dockerfile.match(/^ARG DTK_IMAGE/gm)).toHaveLength(1);

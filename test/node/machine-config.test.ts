@@ -4,9 +4,8 @@ import { FleetValidationError, ProblemCollector } from '../../lib/errors';
 import { IgnitionConfig } from '../../lib/node/ignition';
 import { IgnitionVersion } from '../../lib/node/ignition-version';
 import { KernelType } from '../../lib/node/kernel-type';
-import {
-  checkKernelArguments, MachineConfig, MachineConfigProps, REBOOT_REASON_ANNOTATION, REBOOTLESS_ANNOTATION, REBOOTS_POOL_ANNOTATION,
-} from '../../lib/node/machine-config';
+import { REBOOT_REASON_ANNOTATION, REBOOTLESS_ANNOTATION, REBOOTS_POOL_ANNOTATION } from '../../lib/labels';
+import { checkKernelArguments, MachineConfig, MachineConfigProps } from '../../lib/node/machine-config';
 import { release } from './fixtures';
 import { nodeTestCrdSchemaErrors, nodeTestIgnitionSchemaErrors, sharedAvailable } from './schema-check';
 

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { FleetValidationError } from '../../lib/errors';
-import { REBOOTLESS_ANNOTATION, REBOOTS_POOL_ANNOTATION } from '../../lib/node/machine-config';
+import { REBOOTLESS_ANNOTATION, REBOOTS_POOL_ANNOTATION } from '../../lib/labels';
 import { NodeDisruptionAction, NodeDisruptionFilePolicy, NodeDisruptionPolicy } from '../../lib/node/node-disruption-policy';
 import { BLACKLIST_FILE, MODULES_LOAD_FILE } from '../../lib/node/pool-machine-configs';
 import { cluster, ofKind, problemsOf } from './fixtures';

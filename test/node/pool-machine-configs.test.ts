@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { fromDataUrl } from '../../lib/node/ignition';
 import { ModuleSource } from '../../lib/module/module-source';
 import { KernelType } from '../../lib/node/kernel-type';
-import { REBOOT_REASON_ANNOTATION, REBOOTS_POOL_ANNOTATION } from '../../lib/node/machine-config';
+import { REBOOT_REASON_ANNOTATION, REBOOTS_POOL_ANNOTATION } from '../../lib/labels';
 import { BLACKLIST_FILE, MODULES_LOAD_FILE } from '../../lib/node/pool-machine-configs';
 import { cluster, ofKind, problemsOf, RELEASE_VERSIONS } from './fixtures';
 import { nodeTestCrdSchemaErrors, nodeTestIgnitionSchemaErrors, sharedAvailable } from './schema-check';
