@@ -78,7 +78,7 @@ export interface KernelModuleProps {
 const MODULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,55}$/;
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
 const PARAMETER_VALUE = /^[\x20-\x7e]{0,1024}$/;
-const FIRMWARE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+const FIRMWARE_PATH = /^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)+$/;
 const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 /** A kernel module definition. Plain data with validation; clusters turn it into objects. */
