@@ -177,7 +177,7 @@ function validateKernelModule(props: KernelModuleProps): void {
     });
   }
   if (props.firmwarePath !== undefined && !FIRMWARE_PATH.test(props.firmwarePath)) {
-    problems.add(['firmwarePath'], 'firmware path must be an absolute path of plain segments', props.firmwarePath, 'e.g. /firmware');
+    problems.add(['firmwarePath'], 'firmware path must be an absolute path of plain segments, none of them "." or ".."', props.firmwarePath, 'e.g. /firmware');
   }
   if (props.signing) {
     for (const key of ['keySecret', 'certSecret'] as const) {
