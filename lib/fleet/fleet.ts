@@ -1,3 +1,4 @@
+import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetValidationError, ProblemCollector } from '../errors';
 import { KernelModule, KernelModuleProps } from '../module/kernel-module';
@@ -11,6 +12,12 @@ export interface FleetProps {
   readonly releases?: ReadonlyArray<OpenShiftReleaseProps>;
   /** The kernel modules pools may load. @default - none */
   readonly modules?: ReadonlyArray<KernelModule | KernelModuleProps>;
+  /**
+   * Give each cluster a cdk8s App of its own. Keep the default: cdk8s synthesizes one App with
+   * N charts in O(N²) time; `false` (all clusters in one App) exists only so the benchmark can
+   * measure that baseline. The output is the same either way. @default true
+   */
+  readonly appPerCluster?: boolean;
 }
 
 /**
@@ -21,6 +28,8 @@ export class Fleet extends Construct {
   public readonly releases: ReleaseCatalog;
   public readonly modules: ModuleCatalog;
   private readonly clusterMap = new Map<string, Cluster>();
+  /** The one App all clusters share when `appPerCluster` is false. */
+  private readonly sharedApp?: App;
 
   constructor(props: FleetProps = {}) {
     super(undefined as unknown as Construct, '');
@@ -32,6 +41,12 @@ export class Fleet extends Construct {
     problems.throwIfAny();
     this.releases = releases;
     this.modules = modules;
+    if (props.appPerCluster === false) this.sharedApp = new App({ outdir: '.cdk8s-unused' });
+  }
+
+  /** The App a new cluster's Chart goes into: a fresh one, unless `appPerCluster` is false. @internal */
+  public appForCluster(): App {
+    return this.sharedApp ?? new App({ outdir: '.cdk8s-unused' });
   }
 
   /** Adds a cluster; throws a FleetValidationError naming the cluster and field on bad input. */

@@ -4,6 +4,7 @@ import { Fleet } from '../fleet/fleet';
 import { renderKustomization } from './kustomization';
 import { Manifest, manifestFileName } from './manifest';
 import { checkManifests } from './output-checks';
+import { ProgressListener, SynthesisStage } from './progress';
 
 /** Every file of the fleet's output, by path relative to the output folder, in a stable order. */
 export interface RenderedFleet {
@@ -20,6 +21,12 @@ export class OutputCheckError extends Error {
   }
 }
 
+/** Options of `renderFleet`. */
+export interface RenderFleetOptions {
+  /** Called with stage RENDER before the first cluster and after each one. @default - no progress events */
+  readonly onProgress?: ProgressListener;
+}
+
 /** The resolved objects of one cluster (its App holds only that cluster, so this is linear in the fleet). */
 export function renderClusterManifests(cluster: Cluster): Manifest[] {
   return cluster.toJson() as Manifest[];
@@ -29,11 +36,14 @@ export function renderClusterManifests(cluster: Cluster): Manifest[] {
  * Renders the whole fleet in memory: `clusters/<cluster>/<file>.yaml` per object plus a
  * `kustomization.yaml` per cluster. Nothing is written; bad objects throw OutputCheckError.
  */
-export function renderFleet(fleet: Fleet): RenderedFleet {
+export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): RenderedFleet {
   const files = new Map<string, string>();
   const clusters = new Map<string, Manifest[]>();
   const errors: string[] = [];
-  for (const cluster of fleet.clusters) {
+  const all = fleet.clusters;
+  const report = options.onProgress;
+  report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: all.length });
+  for (const cluster of all) {
     const manifests = renderClusterManifests(cluster);
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
     const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -41,6 +51,7 @@ export function renderFleet(fleet: Fleet): RenderedFleet {
     for (const [file, manifest] of byFile) files.set(`${dir}/${file}`, Yaml.stringify(manifest));
     files.set(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
     clusters.set(cluster.name, byFile.map(([, m]) => m));
+    report?.({ stage: SynthesisStage.RENDER, clustersDone: clusters.size, clustersTotal: all.length });
   }
   if (errors.length > 0) throw new OutputCheckError(errors);
   return { files, clusters };

@@ -1,12 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Fleet } from '../fleet/fleet';
-import { renderFleet } from './render-fleet';
+import { ProgressListener, SynthesisStage } from './progress';
+import { renderFleet, RenderedFleet } from './render-fleet';
 import { replaceDirectory } from './staged-directory';
 
 export interface SynthesizeFleetOptions {
   /** Folder that receives the fleet (replaced as a whole). @default "dist" */
   readonly outdir?: string;
+  /**
+   * Receives progress events (clusters rendered, then writing, then done or failed); see
+   * `progressFor` in ./progress for a terminal counter. @default - no progress events
+   */
+  readonly onProgress?: ProgressListener;
 }
 
 /** What a synthesis wrote, and how it differs from what was there before. */
@@ -27,7 +33,23 @@ export interface SynthesisReport {
  */
 export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = {}): SynthesisReport {
   const outdir = options.outdir ?? 'dist';
-  const rendered = renderFleet(fleet);
+  const listener = options.onProgress;
+  let last = { clustersDone: 0, clustersTotal: fleet.clusters.length };
+  const onProgress: ProgressListener | undefined = listener && ((p) => { last = p; listener(p); });
+  try {
+    const rendered = renderFleet(fleet, { onProgress });
+    onProgress?.({ ...last, stage: SynthesisStage.WRITE });
+    const report = writeAndCompare(outdir, rendered);
+    onProgress?.({ ...last, stage: SynthesisStage.DONE });
+    return report;
+  } catch (e) {
+    onProgress?.({ ...last, stage: SynthesisStage.FAILED });
+    throw e;
+  }
+}
+
+/** Swaps the rendered files into `outdir` and reports how they differ from what was there. */
+function writeAndCompare(outdir: string, rendered: RenderedFleet): SynthesisReport {
   const before = readTree(outdir);
   replaceDirectory(outdir, rendered.files);
   const added: string[] = [];

@@ -1,0 +1,77 @@
+/**
+ * One bench measurement, run by bench/fleet-bench.ts in a child process of its own so the
+ * peak memory is this measurement's alone. Argument: a MeasurementRequest as JSON. Prints
+ * RESULT_MARKER + a MeasurementResult as JSON.
+ */
+import * as fs from 'fs';
+import { performance } from 'perf_hooks';
+import { kustomizationObject } from '../lib/synth/kustomization';
+import { manifestFileName } from '../lib/synth/manifest';
+import { SynthesisStage } from '../lib/synth/progress';
+import { renderFleet } from '../lib/synth/render-fleet';
+import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
+import { benchFleet } from './bench-fleet';
+import { FloorInput, writeFloor } from './floor';
+import { MeasurementKind, MeasurementRequest, MeasurementResult, RESULT_MARKER } from './measurement';
+
+const MiB = 1024 * 1024;
+const rssMiB = (): number => Math.round(process.memoryUsage().rss / MiB);
+const peakRssMiB = (): number => Math.round((process.resourceUsage().maxRSS * 1024) / MiB);
+
+function synth(request: MeasurementRequest, appPerCluster: boolean): MeasurementResult {
+  const startRssMiB = rssMiB();
+  const t0 = performance.now();
+  const fleet = benchFleet(request.size, { appPerCluster });
+  const t1 = performance.now();
+  let writeStart = t1;
+  const report = synthesizeFleet(fleet, {
+    outdir: request.target,
+    onProgress: (p) => { if (p.stage === SynthesisStage.WRITE) writeStart = performance.now(); },
+  });
+  const t2 = performance.now();
+  return {
+    kind: request.kind, size: request.size, ms: t2 - t1, constructMs: t1 - t0, renderMs: writeStart - t1, writeMs: t2 - writeStart,
+    maxRssMiB: peakRssMiB(), startRssMiB, objects: report.objects, files: report.files,
+  };
+}
+
+/** Renders the fleet and saves every file's object (manifests and kustomizations) for the floor. */
+function prepareFloor(request: MeasurementRequest): MeasurementResult {
+  const startRssMiB = rssMiB();
+  const t0 = performance.now();
+  const rendered = renderFleet(benchFleet(request.size));
+  const input: Array<readonly [string, unknown]> = [];
+  let objects = 0;
+  for (const [cluster, manifests] of rendered.clusters) {
+    const names = manifests.map((m) => manifestFileName(m));
+    manifests.forEach((m, i) => input.push([`clusters/${cluster}/${names[i]}`, m]));
+    input.push([`clusters/${cluster}/kustomization.yaml`, kustomizationObject(names)]);
+    objects += manifests.length;
+  }
+  fs.writeFileSync(request.target, JSON.stringify(input));
+  return { kind: request.kind, size: request.size, ms: performance.now() - t0, maxRssMiB: peakRssMiB(), startRssMiB, objects, files: input.length };
+}
+
+function floor(request: MeasurementRequest): MeasurementResult {
+  const input = JSON.parse(fs.readFileSync(request.input!, 'utf8')) as FloorInput;
+  const startRssMiB = rssMiB();
+  const t0 = performance.now();
+  const files = writeFloor(request.target, input);
+  const ms = performance.now() - t0;
+  const objects = input.filter(([p]) => !p.endsWith('/kustomization.yaml')).length;
+  return { kind: request.kind, size: request.size, ms, maxRssMiB: peakRssMiB(), startRssMiB, objects, files };
+}
+
+function measure(request: MeasurementRequest): MeasurementResult {
+  switch (request.kind) {
+    case MeasurementKind.OURS:
+    case MeasurementKind.RESYNTH: return synth(request, true);
+    case MeasurementKind.NAIVE: return synth(request, false);
+    case MeasurementKind.PREPARE_FLOOR: return prepareFloor(request);
+    case MeasurementKind.FLOOR: return floor(request);
+    default: throw new Error(`unknown measurement ${String(request.kind)}`);
+  }
+}
+
+const result = measure(JSON.parse(process.argv[2]) as MeasurementRequest);
+process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);

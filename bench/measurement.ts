@@ -1,0 +1,47 @@
+/** What one child process of the bench measures. */
+export enum MeasurementKind {
+  /** `synthesizeFleet` of the bench fleet (one App per cluster) into an empty folder. */
+  OURS = 'ours',
+  /** `synthesizeFleet` again into the folder OURS wrote (reads the old tree to report what changed). */
+  RESYNTH = 'resynth',
+  /** Untimed: renders the fleet and saves the objects for FLOOR (path → object, as JSON). */
+  PREPARE_FLOOR = 'prepare-floor',
+  /** `YAML.stringify` of the very same objects with cdk8s's options, and writing the same files. */
+  FLOOR = 'floor',
+  /** `synthesizeFleet` with every cluster in one cdk8s App (the O(N²) baseline). */
+  NAIVE = 'naive',
+}
+
+/** What the parent asks a child to do. */
+export interface MeasurementRequest {
+  readonly kind: MeasurementKind;
+  /** Clusters in the fleet. */
+  readonly size: number;
+  /** Output folder (or, for PREPARE_FLOOR, the JSON file to write). */
+  readonly target: string;
+  /** FLOOR only: the JSON file PREPARE_FLOOR wrote. @default - none */
+  readonly input?: string;
+}
+
+/** What a child reports. Times in milliseconds; memory is the child's peak resident set. */
+export interface MeasurementResult {
+  readonly kind: MeasurementKind;
+  readonly size: number;
+  /** The measured part: synthesizeFleet end to end, or (FLOOR) stringify + write. */
+  readonly ms: number;
+  /** Building the Fleet (constructors and validation), before the measured part. @default - not applicable */
+  readonly constructMs?: number;
+  /** Of `ms`: rendering and checking every cluster in memory. @default - not applicable */
+  readonly renderMs?: number;
+  /** Of `ms`: reading the previous tree, writing, swapping, comparing. @default - not applicable */
+  readonly writeMs?: number;
+  /** Peak RSS of the child process (process.resourceUsage().maxRSS), MiB. */
+  readonly maxRssMiB: number;
+  /** RSS when the child started its work (Node + tsx + libraries loaded), MiB. */
+  readonly startRssMiB: number;
+  readonly objects: number;
+  readonly files: number;
+}
+
+/** The marker before the JSON result on the child's stdout. */
+export const RESULT_MARKER = 'BENCH_RESULT ';
