@@ -14,11 +14,16 @@ export interface SizeResult {
   readonly floor: MeasurementResult;
   /** synthesizeFleet with all clusters in one cdk8s App. @default - skipped */
   readonly naive?: MeasurementResult;
+  /** Wall-time ratios, and the same on CPU time (`…Cpu`, steadier when the machine is shared). */
   readonly ratios: {
     readonly oursToFloor: number;
     readonly resynthToFloor: number;
     /** @default - naive skipped */
     readonly naiveToFloor?: number;
+    readonly oursToFloorCpu: number;
+    readonly resynthToFloorCpu: number;
+    /** @default - naive skipped */
+    readonly naiveToFloorCpu?: number;
   };
   /** The floor wrote byte-identical cluster files to ours, and the naive run (if any) the same tree as ours. */
   readonly outputsIdentical: boolean;
@@ -27,8 +32,10 @@ export interface SizeResult {
 /** One target of issue 8, evaluated on this run. */
 export interface TargetResult {
   readonly name: string;
-  /** The measured value, or undefined when the run did not include the sizes needed. */
+  /** The measured value (on wall time, as the issue states the targets), or undefined when the run did not include the sizes needed. */
   readonly value?: number;
+  /** The same on CPU time, where that applies. @default - not applicable */
+  readonly cpuValue?: number;
   readonly limit: number;
   readonly unit: string;
   /** @default - not measured */

@@ -16,6 +16,7 @@ import { MeasurementKind, MeasurementRequest, MeasurementResult, RESULT_MARKER }
 
 const MiB = 1024 * 1024;
 const rssMiB = (): number => Math.round(process.memoryUsage().rss / MiB);
+const cpuSince = (start: NodeJS.CpuUsage): number => { const d = process.cpuUsage(start); return (d.user + d.system) / 1000; };
 const peakRssMiB = (): number => Math.round((process.resourceUsage().maxRSS * 1024) / MiB);
 
 function synth(request: MeasurementRequest, appPerCluster: boolean): MeasurementResult {
@@ -23,14 +24,16 @@ function synth(request: MeasurementRequest, appPerCluster: boolean): Measurement
   const t0 = performance.now();
   const fleet = benchFleet(request.size, { appPerCluster });
   const t1 = performance.now();
-  let writeStart = t1;
+  const cpu = process.cpuUsage();
+  let swapStart = t1;
   const report = synthesizeFleet(fleet, {
     outdir: request.target,
-    onProgress: (p) => { if (p.stage === SynthesisStage.WRITE) writeStart = performance.now(); },
+    onProgress: (p) => { if (p.stage === SynthesisStage.SWAP) swapStart = performance.now(); },
   });
   const t2 = performance.now();
+  const cpuMs = cpuSince(cpu);
   return {
-    kind: request.kind, size: request.size, ms: t2 - t1, constructMs: t1 - t0, renderMs: writeStart - t1, writeMs: t2 - writeStart,
+    kind: request.kind, size: request.size, ms: t2 - t1, cpuMs, constructMs: t1 - t0, renderMs: swapStart - t1, swapMs: t2 - swapStart,
     maxRssMiB: peakRssMiB(), startRssMiB, objects: report.objects, files: report.files,
   };
 }
@@ -39,6 +42,7 @@ function synth(request: MeasurementRequest, appPerCluster: boolean): Measurement
 function prepareFloor(request: MeasurementRequest): MeasurementResult {
   const startRssMiB = rssMiB();
   const t0 = performance.now();
+  const cpu = process.cpuUsage();
   const rendered = renderFleet(benchFleet(request.size));
   const input: Array<readonly [string, unknown]> = [];
   let objects = 0;
@@ -49,17 +53,19 @@ function prepareFloor(request: MeasurementRequest): MeasurementResult {
     objects += manifests.length;
   }
   fs.writeFileSync(request.target, JSON.stringify(input));
-  return { kind: request.kind, size: request.size, ms: performance.now() - t0, maxRssMiB: peakRssMiB(), startRssMiB, objects, files: input.length };
+  return { kind: request.kind, size: request.size, ms: performance.now() - t0, cpuMs: cpuSince(cpu), maxRssMiB: peakRssMiB(), startRssMiB, objects, files: input.length };
 }
 
 function floor(request: MeasurementRequest): MeasurementResult {
   const input = JSON.parse(fs.readFileSync(request.input!, 'utf8')) as FloorInput;
   const startRssMiB = rssMiB();
   const t0 = performance.now();
+  const cpu = process.cpuUsage();
   const files = writeFloor(request.target, input);
   const ms = performance.now() - t0;
+  const cpuMs = cpuSince(cpu);
   const objects = input.filter(([p]) => !p.endsWith('/kustomization.yaml')).length;
-  return { kind: request.kind, size: request.size, ms, maxRssMiB: peakRssMiB(), startRssMiB, objects, files };
+  return { kind: request.kind, size: request.size, ms, cpuMs, maxRssMiB: peakRssMiB(), startRssMiB, objects, files };
 }
 
 function measure(request: MeasurementRequest): MeasurementResult {

@@ -29,12 +29,17 @@ export interface MeasurementResult {
   readonly size: number;
   /** The measured part: synthesizeFleet end to end, or (FLOOR) stringify + write. */
   readonly ms: number;
+  /**
+   * CPU time (user + system, all threads of the process) of the measured part. Far less
+   * sensitive than `ms` to other work on a shared machine; V8's GC helper threads count too.
+   */
+  readonly cpuMs: number;
   /** Building the Fleet (constructors and validation), before the measured part. @default - not applicable */
   readonly constructMs?: number;
-  /** Of `ms`: rendering and checking every cluster in memory. @default - not applicable */
+  /** Of `ms`: rendering, checking, writing to the staging folder and comparing with the old output, cluster by cluster. @default - not applicable */
   readonly renderMs?: number;
-  /** Of `ms`: reading the previous tree, writing, swapping, comparing. @default - not applicable */
-  readonly writeMs?: number;
+  /** Of `ms`: swapping the staged folder into place and removing the old output. @default - not applicable */
+  readonly swapMs?: number;
   /** Peak RSS of the child process (process.resourceUsage().maxRSS), MiB. */
   readonly maxRssMiB: number;
   /** RSS when the child started its work (Node + tsx + libraries loaded), MiB. */

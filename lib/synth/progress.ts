@@ -1,9 +1,9 @@
 /** Where a synthesis is. */
 export enum SynthesisStage {
-  /** Clusters are being rendered and checked; `clustersDone` counts up. */
+  /** Clusters are being rendered, checked and written to the staging folder; `clustersDone` counts up. */
   RENDER = 'rendering',
-  /** Every cluster is rendered; the files are being written and swapped into place. */
-  WRITE = 'writing',
+  /** Every cluster is staged; the new output is being swapped into place and the old one removed. */
+  SWAP = 'swapping',
   /** The output is in place. */
   DONE = 'done',
   /** The synthesis threw; the output folder is unchanged. */
@@ -49,12 +49,18 @@ export function shouldShowProgress(stream: Pick<ProgressStream, 'isTTY'>, env: R
   return stream.isTTY === true && !inCi;
 }
 
-/** The counter line, e.g. `synth: rendering 120/3000 clusters (4%), 2.1s`. */
+/** The counter line, e.g. `synth: 120/3000 clusters (4%), 2.1s`. */
 export function formatProgressLine(progress: SynthesisProgress, elapsedMs: number): string {
   const { stage, clustersDone: done, clustersTotal: total } = progress;
   const percent = total === 0 ? 100 : Math.floor((done * 100) / total);
   const seconds = `${(Math.max(0, elapsedMs) / 1000).toFixed(1)}s`;
-  return `synth: ${stage} ${done}/${total} clusters (${percent}%), ${seconds}`;
+  const counter = `${done}/${total} clusters`;
+  switch (stage) {
+    case SynthesisStage.SWAP: return `synth: ${counter}, moving into place, ${seconds}`;
+    case SynthesisStage.DONE: return `synth: ${counter} done in ${seconds}`;
+    case SynthesisStage.FAILED: return `synth: failed after ${counter}, ${seconds}`;
+    default: return `synth: ${counter} (${percent}%), ${seconds}`;
+  }
 }
 
 /**

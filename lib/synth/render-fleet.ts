@@ -27,32 +27,67 @@ export interface RenderFleetOptions {
   readonly onProgress?: ProgressListener;
 }
 
+/** Options of `emitFleetFiles`. */
+export interface EmitFleetFilesOptions extends RenderFleetOptions {
+  /** Receives each file (path relative to the output folder, content) as soon as it is rendered. */
+  readonly onFile: (relativePath: string, content: string) => void;
+  /** Receives each cluster's objects, in file-name order, after its files. @default - not needed */
+  readonly onCluster?: (cluster: string, manifests: ReadonlyArray<Manifest>) => void;
+}
+
+/** What `emitFleetFiles` produced. */
+export interface EmittedFleet {
+  readonly clusters: number;
+  readonly objects: number;
+  readonly files: number;
+}
+
 /** The resolved objects of one cluster (its App holds only that cluster, so this is linear in the fleet). */
 export function renderClusterManifests(cluster: Cluster): Manifest[] {
   return cluster.toJson() as Manifest[];
 }
 
 /**
- * Renders the whole fleet in memory: `clusters/<cluster>/<file>.yaml` per object plus a
- * `kustomization.yaml` per cluster. Nothing is written; bad objects throw OutputCheckError.
+ * Renders the fleet one cluster at a time and hands every file to `onFile` as soon as it is
+ * rendered (`clusters/<cluster>/<file>.yaml` per object plus a `kustomization.yaml` per
+ * cluster), so a caller can write as it goes and never hold the whole output. Output-check
+ * failures of all clusters are collected and thrown as one OutputCheckError at the end, after
+ * the last file: a caller that writes must stage (see StagedDirectory) and discard on error.
  */
-export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): RenderedFleet {
-  const files = new Map<string, string>();
-  const clusters = new Map<string, Manifest[]>();
+export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): EmittedFleet {
   const errors: string[] = [];
   const all = fleet.clusters;
   const report = options.onProgress;
+  let objects = 0;
+  let files = 0;
   report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: all.length });
-  for (const cluster of all) {
+  all.forEach((cluster, i) => {
     const manifests = renderClusterManifests(cluster);
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
     const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const dir = `clusters/${cluster.name}`;
-    for (const [file, manifest] of byFile) files.set(`${dir}/${file}`, Yaml.stringify(manifest));
-    files.set(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
-    clusters.set(cluster.name, byFile.map(([, m]) => m));
-    report?.({ stage: SynthesisStage.RENDER, clustersDone: clusters.size, clustersTotal: all.length });
-  }
+    for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
+    options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
+    options.onCluster?.(cluster.name, byFile.map(([, m]) => m));
+    objects += byFile.length;
+    files += byFile.length + 1;
+    report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: all.length });
+  });
   if (errors.length > 0) throw new OutputCheckError(errors);
+  return { clusters: all.length, objects, files };
+}
+
+/**
+ * Renders the whole fleet in memory: every file of `emitFleetFiles` by path, and each cluster's
+ * objects. Nothing is written; bad objects throw OutputCheckError.
+ */
+export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): RenderedFleet {
+  const files = new Map<string, string>();
+  const clusters = new Map<string, ReadonlyArray<Manifest>>();
+  emitFleetFiles(fleet, {
+    onProgress: options.onProgress,
+    onFile: (relativePath, content) => files.set(relativePath, content),
+    onCluster: (cluster, manifests) => clusters.set(cluster, manifests),
+  });
   return { files, clusters };
 }
