@@ -12,6 +12,7 @@ import { renderFleet } from '../lib/synth/render-fleet';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
 import { benchFleet } from './bench-fleet';
 import { FloorInput, writeFloor } from './floor';
+import { naiveSynth } from './naive-synth';
 import { MeasurementKind, MeasurementRequest, MeasurementResult, RESULT_MARKER } from './measurement';
 
 const MiB = 1024 * 1024;
@@ -19,10 +20,26 @@ const rssMiB = (): number => Math.round(process.memoryUsage().rss / MiB);
 const cpuSince = (start: NodeJS.CpuUsage): number => { const d = process.cpuUsage(start); return (d.user + d.system) / 1000; };
 const peakRssMiB = (): number => Math.round((process.resourceUsage().maxRSS * 1024) / MiB);
 
-function synth(request: MeasurementRequest, appPerCluster: boolean): MeasurementResult {
+/** NAIVE: every cluster in one cdk8s App, rendered with cdk8s's Chart.toJson() (see naive-synth.ts). */
+function naive(request: MeasurementRequest): MeasurementResult {
   const startRssMiB = rssMiB();
   const t0 = performance.now();
-  const fleet = benchFleet(request.size, { appPerCluster });
+  const fleet = benchFleet(request.size, { appPerCluster: false });
+  const t1 = performance.now();
+  const cpu = process.cpuUsage();
+  const { objects, files } = naiveSynth(fleet, request.target);
+  const t2 = performance.now();
+  return {
+    kind: request.kind, size: request.size, ms: t2 - t1, cpuMs: cpuSince(cpu), constructMs: t1 - t0,
+    maxRssMiB: peakRssMiB(), startRssMiB, objects, files,
+  };
+}
+
+/** OURS and RESYNTH: synthesizeFleet of the bench fleet, one App per cluster. */
+function synth(request: MeasurementRequest): MeasurementResult {
+  const startRssMiB = rssMiB();
+  const t0 = performance.now();
+  const fleet = benchFleet(request.size);
   const t1 = performance.now();
   const cpu = process.cpuUsage();
   let swapStart = t1;
@@ -71,8 +88,8 @@ function floor(request: MeasurementRequest): MeasurementResult {
 function measure(request: MeasurementRequest): MeasurementResult {
   switch (request.kind) {
     case MeasurementKind.OURS:
-    case MeasurementKind.RESYNTH: return synth(request, true);
-    case MeasurementKind.NAIVE: return synth(request, false);
+    case MeasurementKind.RESYNTH: return synth(request);
+    case MeasurementKind.NAIVE: return naive(request);
     case MeasurementKind.PREPARE_FLOOR: return prepareFloor(request);
     case MeasurementKind.FLOOR: return floor(request);
     default: throw new Error(`unknown measurement ${String(request.kind)}`);

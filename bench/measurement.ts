@@ -8,7 +8,7 @@ export enum MeasurementKind {
   PREPARE_FLOOR = 'prepare-floor',
   /** `YAML.stringify` of the very same objects with cdk8s's options, and writing the same files. */
   FLOOR = 'floor',
-  /** `synthesizeFleet` with every cluster in one cdk8s App (the O(N²) baseline). */
+  /** Every cluster in one cdk8s App, rendered with cdk8s's Chart.toJson() and written like ours (the O(N²) baseline). */
   NAIVE = 'naive',
 }
 
