@@ -28,21 +28,27 @@ export function parseBenchOptions(argv: ReadonlyArray<string>, defaultOut: strin
   let profileDir: string | undefined;
   let out = defaultOut;
   let tmpdir = defaultTmpdir;
-  const positive = (flag: string, value: string | undefined): number => {
+  const integer = (flag: string, value: string | undefined, min: number): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} needs a positive integer, got ${JSON.stringify(value)}\n${BENCH_USAGE}`);
+    if (value === undefined || value.trim() === '' || !Number.isInteger(n) || n < min) {
+      throw new Error(`${flag} needs an integer ≥ ${min}, got ${JSON.stringify(value)}\n${BENCH_USAGE}`);
+    }
     return n;
+  };
+  const text = (flag: string, value: string | undefined): string => {
+    if (!value) throw new Error(`${flag} needs a value\n${BENCH_USAGE}`);
+    return value;
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2) as [string, string | undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
-      case '--sizes': sizes = (value() ?? '').split(',').map((s) => positive('--sizes', s.trim())); break;
-      case '--skip-naive-above': skipNaiveAbove = Number(value()); if (!Number.isInteger(skipNaiveAbove) || skipNaiveAbove < 0) throw new Error(`--skip-naive-above needs a number\n${BENCH_USAGE}`); break;
-      case '--repeat': repeat = positive('--repeat', value()); break;
-      case '--profile': profileDir = value(); if (!profileDir) throw new Error(`--profile needs a folder\n${BENCH_USAGE}`); break;
-      case '--out': out = value() ?? ''; if (!out) throw new Error(`--out needs a file\n${BENCH_USAGE}`); break;
-      case '--tmpdir': tmpdir = value() ?? ''; if (!tmpdir) throw new Error(`--tmpdir needs a folder\n${BENCH_USAGE}`); break;
+      case '--sizes': sizes = text(flag, value()).split(',').map((n) => integer(flag, n.trim(), 1)); break;
+      case '--skip-naive-above': skipNaiveAbove = integer(flag, value(), 0); break;
+      case '--repeat': repeat = integer(flag, value(), 1); break;
+      case '--profile': profileDir = text(flag, value()); break;
+      case '--out': out = text(flag, value()); break;
+      case '--tmpdir': tmpdir = text(flag, value()); break;
       case '--help': case '-h': throw new Error(BENCH_USAGE);
       default: throw new Error(`unknown option ${argv[i]}\n${BENCH_USAGE}`);
     }

@@ -13,9 +13,9 @@ export interface FleetProps {
   /** The kernel modules pools may load. @default - none */
   readonly modules?: ReadonlyArray<KernelModule | KernelModuleProps>;
   /**
-   * Give each cluster a cdk8s App of its own. Keep the default: cdk8s synthesizes one App with
-   * N charts in O(N²) time; `false` (all clusters in one App) exists only so the benchmark can
-   * measure that baseline. The output is the same either way. @default true
+   * Give each cluster a cdk8s App of its own. Keep the default: cdk8s's own `app.synth()` /
+   * `Chart.toJson()` of one App with N charts takes O(N²) time; `false` (all clusters in one
+   * App) exists only so the benchmark (bench/) can measure that baseline. @default true
    */
   readonly appPerCluster?: boolean;
 }
