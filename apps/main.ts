@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { FleetValidationError } from '../lib/errors';
 import { loadFleetFile } from '../lib/fleet/fleet-file';
+import { progressFor } from '../lib/synth/progress';
 import { OutputCheckError } from '../lib/synth/render-fleet';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
 
@@ -26,7 +27,7 @@ function main(): void {
       + 'cdk8s deletes that folder before every run. Keep `output: .cdk8s.out` in cdk8s.yaml and do not pass -o dist.');
   }
   const fleet = loadFleetFile(fleetFile);
-  const report = synthesizeFleet(fleet, { outdir });
+  const report = synthesizeFleet(fleet, { outdir, onProgress: progressFor(process.stderr, process.env) });
   const summary = `${path.relative(process.cwd(), outdir) || '.'}: ${report.clusters} clusters, ${report.objects} objects, `
     + `${report.files} files (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed)`;
   console.log(summary);

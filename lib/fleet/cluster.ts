@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { ModuleBuilds } from '../build/module-builds';
 import { ProblemCollector } from '../errors';
 import { DESTINATION_SERVER_RULE, IN_CLUSTER_SERVER, isDestinationServer } from '../gitops/gitops-props';
@@ -87,7 +87,7 @@ export class Cluster extends Chart {
   public readonly pools: ReadonlyArray<NodePool>;
 
   constructor(fleet: Fleet, name: string, props: ClusterProps) {
-    super(new App({ outdir: '.cdk8s-unused' }), name, { labels: { ...MANAGED_BY_LABELS } });
+    super(fleet.appForCluster(), name, { labels: { ...MANAGED_BY_LABELS } });
     const problems = new ProblemCollector(['clusters', name]);
     this.name = name;
     this.fleet = fleet;

@@ -1,3 +1,4 @@
+import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetValidationError, ProblemCollector } from '../errors';
 import { GitOpsProps, GitOpsSettings, resolveGitOps } from '../gitops/gitops-props';
@@ -14,6 +15,12 @@ export interface FleetProps {
   readonly modules?: ReadonlyArray<KernelModule | KernelModuleProps>;
   /** How Argo CD and/or Flux apply the cluster folders. @default - no GitOps wiring is generated */
   readonly gitops?: GitOpsProps;
+  /**
+   * Give each cluster a cdk8s App of its own. Keep the default: cdk8s's own `app.synth()` /
+   * `Chart.toJson()` of one App with N charts takes O(N²) time; `false` (all clusters in one
+   * App) exists only so the benchmark (bench/) can measure that baseline. @default true
+   */
+  readonly appPerCluster?: boolean;
 }
 
 /**
@@ -26,6 +33,8 @@ export class Fleet extends Construct {
   /** GitOps settings with defaults filled in, when the fleet has any. */
   public readonly gitops?: GitOpsSettings;
   private readonly clusterMap = new Map<string, Cluster>();
+  /** The one App all clusters share when `appPerCluster` is false. */
+  private readonly sharedApp?: App;
 
   constructor(props: FleetProps = {}) {
     super(undefined as unknown as Construct, '');
@@ -40,6 +49,12 @@ export class Fleet extends Construct {
     this.gitops = gitops;
     this.releases = releases;
     this.modules = modules;
+    if (props.appPerCluster === false) this.sharedApp = new App({ outdir: '.cdk8s-unused' });
+  }
+
+  /** The App a new cluster's Chart goes into: a fresh one, unless `appPerCluster` is false. @internal */
+  public appForCluster(): App {
+    return this.sharedApp ?? new App({ outdir: '.cdk8s-unused' });
   }
 
   /** Adds a cluster; throws a FleetValidationError naming the cluster and field on bad input. */

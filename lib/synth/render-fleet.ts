@@ -1,4 +1,4 @@
-import { Yaml } from 'cdk8s';
+import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { applyGitOpsPolicy } from '../gitops/sync-policy';
@@ -6,6 +6,7 @@ import { renderGitOps } from '../gitops/render-gitops';
 import { renderKustomization } from './kustomization';
 import { Manifest, manifestFileName } from './manifest';
 import { checkManifests } from './output-checks';
+import { ProgressListener, SynthesisStage } from './progress';
 
 /** Every file of the fleet's output, by path relative to the output folder, in a stable order. */
 export interface RenderedFleet {
@@ -22,40 +23,99 @@ export class OutputCheckError extends Error {
   }
 }
 
+/** Options of `renderFleet`. */
+export interface RenderFleetOptions {
+  /** Called with stage RENDER before the first cluster and after each one. @default - no progress events */
+  readonly onProgress?: ProgressListener;
+}
+
+/** Options of `emitFleetFiles`. */
+export interface EmitFleetFilesOptions extends RenderFleetOptions {
+  /** Receives each file (path relative to the output folder, content) as soon as it is rendered. */
+  readonly onFile: (relativePath: string, content: string) => void;
+  /** Receives each cluster's objects, in file-name order, after its files. @default - not needed */
+  readonly onCluster?: (cluster: string, manifests: ReadonlyArray<Manifest>) => void;
+}
+
+/** What `emitFleetFiles` produced. */
+export interface EmittedFleet {
+  readonly clusters: number;
+  readonly objects: number;
+  readonly files: number;
+}
+
 /**
- * The resolved objects of one cluster (its App holds only that cluster, so this is linear in
- * the fleet), with the fleet's GitOps annotations (sync waves, prune protection) when it has any.
+ * The resolved objects of one cluster: what `cluster.toJson()` returns, in construct order, with
+ * the fleet's GitOps annotations (sync waves, prune protection) when it has any.
+ * Like cdk8s, it first runs every construct's validations (throwing the same "Validation
+ * failed" error), then renders each ApiObject whose closest Chart is the cluster with
+ * `ApiObject.toJson()` (resolving, sanitizing, JSON patches). It skips what `Chart.toJson()`
+ * adds on top: building the App's dependency graph for every chart, which only orders the
+ * objects — we write one file per object, sorted by file name. That graph was ~10% of
+ * synthesis time (bench/) and is what makes one App with many charts O(N²).
  */
 export function renderClusterManifests(cluster: Cluster): Manifest[] {
-  const manifests = cluster.toJson() as Manifest[];
+  const constructs = cluster.node.findAll();
+  const errors = constructs.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  const manifests = constructs
+    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === cluster)
+    .map((o) => o.toJson() as Manifest);
   const engine = cluster.fleet.gitops?.engine;
   return engine === undefined ? manifests : manifests.map((m) => applyGitOpsPolicy(m, engine) as Manifest);
 }
 
 /**
- * Renders the whole fleet in memory: `clusters/<cluster>/<file>.yaml` per object plus a
- * `kustomization.yaml` per cluster, and the GitOps wiring under `argocd/` and `flux/`.
- * Nothing is written; bad objects throw OutputCheckError.
+ * Renders the fleet one cluster at a time and hands every file to `onFile` as soon as it is
+ * rendered (`clusters/<cluster>/<file>.yaml` per object plus a `kustomization.yaml` per
+ * cluster, then the GitOps wiring under `argocd/` and `flux/`), so a caller can write as it goes
+ * and never hold the whole output (only the objects, when the fleet has GitOps wiring). Output-check
+ * failures of all clusters are collected and thrown as one OutputCheckError at the end, after
+ * the last file: a caller that writes must stage (see StagedDirectory) and discard on error.
  */
-export function renderFleet(fleet: Fleet): RenderedFleet {
-  const files = new Map<string, string>();
-  const clusters = new Map<string, Manifest[]>();
+export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): EmittedFleet {
   const errors: string[] = [];
-  for (const cluster of fleet.clusters) {
+  const all = fleet.clusters;
+  const report = options.onProgress;
+  let objects = 0;
+  let files = 0;
+  const gitopsInputs = fleet.gitops ? new Map<string, ReadonlyArray<Manifest>>() : undefined;
+  report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: all.length });
+  all.forEach((cluster, i) => {
     const manifests = renderClusterManifests(cluster);
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
     const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const dir = `clusters/${cluster.name}`;
-    for (const [file, manifest] of byFile) files.set(`${dir}/${file}`, Yaml.stringify(manifest));
-    files.set(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
-    clusters.set(cluster.name, byFile.map(([, m]) => m));
-  }
-  for (const [file, object] of renderGitOps(fleet, clusters)) {
-    if (object.kind !== 'Kustomization' || object.apiVersion !== 'kustomize.config.k8s.io/v1beta1') {
-      if (!file.startsWith('argocd/health-checks/')) errors.push(...checkManifests(file, [object]));
-    }
-    files.set(file, Yaml.stringify(object));
+    for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
+    options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
+    options.onCluster?.(cluster.name, byFile.map(([, m]) => m));
+    if (gitopsInputs) gitopsInputs.set(cluster.name, byFile.map(([, m]) => m));
+    objects += byFile.length;
+    files += byFile.length + 1;
+    report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: all.length });
+  });
+  // The GitOps wiring is derived from every cluster's objects (whitelists, RBAC, health checks).
+  for (const [file, object] of gitopsInputs ? renderGitOps(fleet, gitopsInputs) : []) {
+    const isKustomization = object.kind === 'Kustomization' && object.apiVersion === 'kustomize.config.k8s.io/v1beta1';
+    if (!isKustomization && !file.startsWith('argocd/health-checks/')) errors.push(...checkManifests(file, [object]));
+    options.onFile(file, Yaml.stringify(object));
+    files += 1;
   }
   if (errors.length > 0) throw new OutputCheckError(errors);
+  return { clusters: all.length, objects, files };
+}
+
+/**
+ * Renders the whole fleet in memory: every file of `emitFleetFiles` by path, and each cluster's
+ * objects. Nothing is written; bad objects throw OutputCheckError.
+ */
+export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): RenderedFleet {
+  const files = new Map<string, string>();
+  const clusters = new Map<string, ReadonlyArray<Manifest>>();
+  emitFleetFiles(fleet, {
+    onProgress: options.onProgress,
+    onFile: (relativePath, content) => files.set(relativePath, content),
+    onCluster: (cluster, manifests) => clusters.set(cluster, manifests),
+  });
   return { files, clusters };
 }

@@ -2,32 +2,69 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
- * Replaces `target` with a tree of files as one step that cannot leave it half-written: the
- * files go to a sibling staging folder first; only when every file is written is the old
- * folder moved aside and the staging folder renamed into place (same filesystem, so each
- * rename is atomic). On any error before the swap the staging folder is removed and
- * `target` is untouched.
+ * A new version of folder `target`, written file by file into a sibling staging folder and
+ * then swapped into place as one step that cannot leave `target` half-written: `commit` moves
+ * the old folder aside and renames the staging folder into place (same filesystem, so each
+ * rename is atomic); `discard` removes the staging folder and leaves `target` untouched.
+ * Files can be written while they are produced, so the whole output never has to sit in memory.
+ */
+export class StagedDirectory {
+  /** Absolute path of the folder being replaced. */
+  public readonly target: string;
+  private readonly staging: string;
+  private readonly dirs = new Set<string>();
+  private open = true;
+
+  constructor(target: string) {
+    this.target = path.resolve(target);
+    const parent = path.dirname(this.target);
+    restoreInterruptedSwap(this.target);
+    fs.mkdirSync(parent, { recursive: true });
+    this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}-staging-`));
+  }
+
+  /** Writes one file of the new version (`relative` to the folder, '/' separated, never leaving it). */
+  public write(relative: string, content: string): void {
+    if (!this.open) throw new Error('the staged folder was already committed or discarded');
+    assertInside(relative);
+    const file = path.join(this.staging, relative);
+    const dir = path.dirname(file);
+    if (!this.dirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    fs.writeFileSync(file, content);
+  }
+
+  /** Swaps the staged files into place and removes the old version. */
+  public commit(): void {
+    if (!this.open) throw new Error('the staged folder was already committed or discarded');
+    this.open = false;
+    swapInto(this.staging, this.target);
+  }
+
+  /** Drops the staged files; `target` stays as it was. Safe to call more than once. */
+  public discard(): void {
+    if (!this.open) return;
+    this.open = false;
+    fs.rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Replaces `target` with a tree of files in one step (see StagedDirectory). On any error
+ * before the swap the staging folder is removed and `target` is untouched.
  */
 export function replaceDirectory(target: string, files: ReadonlyMap<string, string>): void {
-  const absolute = path.resolve(target);
-  const parent = path.dirname(absolute);
-  const base = path.basename(absolute);
-  restoreInterruptedSwap(absolute);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${base}-staging-`));
+  const staged = new StagedDirectory(target);
   try {
-    const dirs = new Set<string>();
-    for (const relative of files.keys()) {
-      assertInside(relative);
-      dirs.add(path.dirname(path.join(staging, relative)));
-    }
-    for (const dir of [...dirs].sort()) fs.mkdirSync(dir, { recursive: true });
-    for (const [relative, content] of files) fs.writeFileSync(path.join(staging, relative), content);
+    for (const relative of files.keys()) assertInside(relative);
+    for (const [relative, content] of files) staged.write(relative, content);
   } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
+    staged.discard();
     throw e;
   }
-  swapInto(staging, absolute);
+  staged.commit();
 }
 
 function swapInto(staging: string, target: string): void {

@@ -1,0 +1,24 @@
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { MeasurementRequest, MeasurementResult, RESULT_MARKER } from './measurement';
+
+/** Options of `runMeasurement`. */
+export interface RunMeasurementOptions {
+  /** Write a V8 CPU profile of the child into this folder. @default - no profile */
+  readonly profileDir?: string;
+}
+
+/** Runs one measurement in a fresh Node process (`node --import tsx bench/measure.ts`) and returns its result. */
+export function runMeasurement(request: MeasurementRequest, options: RunMeasurementOptions = {}): MeasurementResult {
+  const profile = options.profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${request.kind}-${request.size}-${Date.now()}.cpuprofile`]
+    : [];
+  const child = spawnSync(process.execPath, [...profile, '--import', 'tsx', path.join(__dirname, 'measure.ts'), JSON.stringify(request)], {
+    cwd: path.resolve(__dirname, '..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = (child.stdout ?? '').split('\n').find((l) => l.startsWith(RESULT_MARKER));
+  if (child.status !== 0 || !line) {
+    throw new Error(`bench child ${request.kind} ${request.size} failed (exit ${child.status ?? child.signal}):\n${child.stderr}`);
+  }
+  return JSON.parse(line.slice(RESULT_MARKER.length)) as MeasurementResult;
+}
