@@ -1,4 +1,5 @@
 import { Fleet } from '../lib/fleet/fleet';
+import { GitOpsEngine } from '../lib/gitops/gitops-props';
 import { KernelModuleProps, LoaderKind } from '../lib/module/kernel-module';
 import { ModuleSource } from '../lib/module/module-source';
 import { OpenShiftReleaseProps } from '../lib/release/release-catalog';
@@ -62,11 +63,18 @@ export function benchClusterName(i: number): string {
 /**
  * A fleet of `size` clusters shaped like a real one: each runs 4.18.12 and upgrades to 4.19.3
  * (two kernels), has two pools (gpu: nvidia + vendor-nic; storage: gpfs + vendor-nic) and so
- * deploys three modules with both loader kinds. Clusters differ slightly (maxUnavailable) so
- * their output is not identical.
+ * deploys three modules with both loader kinds, wired for Argo CD and Flux. Clusters differ
+ * slightly (maxUnavailable) so their output is not identical.
  */
 export function benchFleet(size: number, options: BenchFleetOptions = {}): Fleet {
-  const fleet = new Fleet({ releases: BENCH_RELEASES, modules: BENCH_MODULES, appPerCluster: options.appPerCluster ?? true });
+  const fleet = new Fleet({
+    releases: BENCH_RELEASES,
+    modules: BENCH_MODULES,
+    gitops: { engine: GitOpsEngine.BOTH, repoURL: 'https://git.example.com/platform/fleet.git' },
+    appPerCluster: options.appPerCluster ?? true,
+    // As the default app's fleet.yaml loader does: synthesis holds one cluster's constructs at a time.
+    retainClusters: false,
+  });
   for (let i = 0; i < size; i++) {
     fleet.addCluster(benchClusterName(i), {
       release: '4.18.12',

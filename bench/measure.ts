@@ -8,6 +8,7 @@ import { performance } from 'perf_hooks';
 import { kustomizationObject } from '../lib/synth/kustomization';
 import { manifestFileName } from '../lib/synth/manifest';
 import { SynthesisStage } from '../lib/synth/progress';
+import { renderGitOps } from '../lib/gitops/render-gitops';
 import { renderFleet } from '../lib/synth/render-fleet';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
 import { benchFleet } from './bench-fleet';
@@ -60,7 +61,8 @@ function prepareFloor(request: MeasurementRequest): MeasurementResult {
   const startRssMiB = rssMiB();
   const t0 = performance.now();
   const cpu = process.cpuUsage();
-  const rendered = renderFleet(benchFleet(request.size));
+  const fleet = benchFleet(request.size);
+  const rendered = renderFleet(fleet);
   const input: Array<readonly [string, unknown]> = [];
   let objects = 0;
   for (const [cluster, manifests] of rendered.clusters) {
@@ -69,6 +71,8 @@ function prepareFloor(request: MeasurementRequest): MeasurementResult {
     input.push([`clusters/${cluster}/kustomization.yaml`, kustomizationObject(names)]);
     objects += manifests.length;
   }
+  // The fleet-level GitOps files (argocd/, flux/) are part of the same output.
+  for (const [file, object] of renderGitOps(fleet, rendered.clusters)) input.push([file, object]);
   fs.writeFileSync(request.target, JSON.stringify(input));
   return { kind: request.kind, size: request.size, ms: performance.now() - t0, cpuMs: cpuSince(cpu), maxRssMiB: peakRssMiB(), startRssMiB, objects, files: input.length };
 }

@@ -55,6 +55,8 @@ export function parseFleet(text: string, source = 'fleet.yaml'): Fleet {
       releases: Object.entries(spec.releases ?? {}).map(([version, r]) => ({ ...r, version })),
       modules: Object.entries(spec.modules ?? {}).map(([name, m]) => toModuleProps(name, m)),
       gitops: spec.gitops,
+      // Keep definitions only: synthesis then builds one cluster at a time (see FleetProps.retainClusters).
+      retainClusters: false,
     });
   } catch (e) {
     if (e instanceof FleetValidationError) fail(e.problems);

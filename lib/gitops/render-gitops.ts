@@ -11,6 +11,15 @@ import { GitOpsControllerRbac } from './gitops-rbac';
 import { healthChecksFor } from './health-checks/health-checks';
 import { ClusterManifests, generatedKinds, namespacesUsed } from './kind-inventory';
 
+/** What the wiring needs of a cluster (a `Cluster` has all of it). */
+export interface GitOpsCluster {
+  readonly name: string;
+  /** API server Argo CD deploys the cluster's folder to. */
+  readonly destinationServer: string;
+  /** The cluster's loader namespace. */
+  readonly loaderNamespace: string;
+}
+
 /** Name of the AppProject, ApplicationSet, GitRepository and controller ClusterRole. */
 export const GITOPS_NAME = 'cdk8s-kmods';
 /** Folder (under dist) of the Argo CD health-check patches; not listed in argocd/kustomization.yaml. */
@@ -26,11 +35,11 @@ export const ARGOCD_HEALTH_DIR = 'argocd/health-checks';
  * Everything that is whitelisted, granted or health-checked is derived from `clusterManifests`
  * (the rendered objects of every cluster). Returns an empty map when the fleet has no `gitops`.
  */
-export function renderGitOps(fleet: Fleet, clusterManifests: ClusterManifests): Map<string, any> {
+export function renderGitOps(fleet: Fleet, clusterManifests: ClusterManifests, clusters: ReadonlyArray<GitOpsCluster> = fleet.clusters): Map<string, any> {
   const out = new Map<string, any>();
   const settings = fleet.gitops;
   if (!settings) return out;
-  const clusterNames = new Set(fleet.clusters.map((c) => c.name));
+  const clusterNames = new Set(clusters.map((c) => c.name));
   for (const name of clusterManifests.keys()) {
     if (!clusterNames.has(name)) throw new Error(`renderGitOps: manifests given for "${name}", which is not a cluster of the fleet`);
   }
@@ -39,7 +48,7 @@ export function renderGitOps(fleet: Fleet, clusterManifests: ClusterManifests): 
 
   if (usesArgoCd(settings.engine)) {
     const chart = new Chart(app, 'argocd');
-    buildArgoCd(chart, fleet, settings, clusterManifests);
+    buildArgoCd(chart, clusters, settings, clusterManifests);
     addDirectory(out, 'argocd', chart.toJson() as Manifest[]);
     const checks = healthChecksFor(kinds);
     out.set(`${ARGOCD_HEALTH_DIR}/argocd-cm-patch.yaml`, argoCdConfigMapPatch(settings.argocdNamespace, checks));
@@ -47,22 +56,22 @@ export function renderGitOps(fleet: Fleet, clusterManifests: ClusterManifests): 
   }
   if (usesFlux(settings.engine)) {
     const chart = new Chart(app, 'flux');
-    buildFlux(chart, fleet, settings, clusterManifests);
+    buildFlux(chart, clusters, settings, clusterManifests);
     addDirectory(out, 'flux', chart.toJson() as Manifest[]);
   }
   return out;
 }
 
-function buildArgoCd(chart: Chart, fleet: Fleet, settings: GitOpsSettings, manifests: ClusterManifests): void {
+function buildArgoCd(chart: Chart, clusters: ReadonlyArray<GitOpsCluster>, settings: GitOpsSettings, manifests: ClusterManifests): void {
   const labels = { ...MANAGED_BY_LABELS };
-  const targets: ClusterTarget[] = fleet.clusters.map((c) => ({
+  const targets: ClusterTarget[] = clusters.map((c) => ({
     cluster: c.name,
     server: c.destinationServer,
     namespace: c.loaderNamespace,
     path: `${settings.pathPrefix}/clusters/${c.name}`,
   }));
   const destinations = new Map<string, AppProjectDestination>();
-  for (const cluster of fleet.clusters) {
+  for (const cluster of clusters) {
     for (const namespace of new Set([cluster.loaderNamespace, ...namespacesUsed(manifests.get(cluster.name) ?? [])])) {
       destinations.set(`${cluster.destinationServer} ${namespace}`, { server: cluster.destinationServer, namespace });
     }
@@ -94,7 +103,7 @@ function buildArgoCd(chart: Chart, fleet: Fleet, settings: GitOpsSettings, manif
   });
 }
 
-function buildFlux(chart: Chart, fleet: Fleet, settings: GitOpsSettings, manifests: ClusterManifests): void {
+function buildFlux(chart: Chart, clusters: ReadonlyArray<GitOpsCluster>, settings: GitOpsSettings, manifests: ClusterManifests): void {
   const labels = { ...MANAGED_BY_LABELS };
   const source = new FluxGitRepository(chart, 'GitRepository', {
     name: GITOPS_NAME,
@@ -103,7 +112,7 @@ function buildFlux(chart: Chart, fleet: Fleet, settings: GitOpsSettings, manifes
     revision: settings.revision,
     labels,
   });
-  for (const cluster of fleet.clusters) {
+  for (const cluster of clusters) {
     const kinds = generatedKinds(new Map([[cluster.name, manifests.get(cluster.name) ?? []]]));
     new FluxClusterKustomization(chart, `Kustomization-${cluster.name}`, {
       cluster: cluster.name,

@@ -100,6 +100,8 @@ export const ARGOCD_PRUNE_LAST = 'PruneLast=true';
 export const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
 export const FLUX_SSA_MERGE = 'Merge';
 
+const POLICY_BY_GROUP_KIND = new Map(KIND_POLICIES.map((p) => [`${p.group}/${p.kind}`, p]));
+
 /** The API group of an `apiVersion` ('' for `v1`). */
 export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
@@ -108,8 +110,7 @@ export function groupOf(apiVersion: string): string {
 
 /** The policy of a generated object's kind; throws for a kind the table does not list. */
 export function policyFor(apiVersion: string, kind: string): KindPolicy {
-  const group = groupOf(apiVersion);
-  const policy = KIND_POLICIES.find((p) => p.group === group && p.kind === kind);
+  const policy = POLICY_BY_GROUP_KIND.get(`${groupOf(apiVersion)}/${kind}`);
   if (!policy) {
     throw new Error(`no GitOps sync policy for ${kind} (${apiVersion}); add the kind to KIND_POLICIES in lib/gitops/sync-policy.ts`);
   }
@@ -128,8 +129,9 @@ export function applyGitOpsPolicy(manifest: any, engine: GitOpsEngine): any {
     throw new Error(`not a Kubernetes object: ${JSON.stringify(manifest)?.slice(0, 120)}`);
   }
   const policy = policyFor(manifest.apiVersion, manifest.kind);
-  const out = structuredClone(manifest);
-  const annotations: Record<string, string> = { ...(out.metadata?.annotations ?? {}) };
+  // Only metadata.annotations changes: copy the path to it, share everything else (no deep clone).
+  const out = { ...manifest };
+  const annotations: Record<string, string> = { ...(manifest.metadata?.annotations ?? {}) };
   if (usesArgoCd(engine)) {
     annotations[ARGOCD_SYNC_WAVE_ANNOTATION] = String(policy.wave);
     const options = argoCdSyncOptions(policy);
@@ -140,7 +142,7 @@ export function applyGitOpsPolicy(manifest: any, engine: GitOpsEngine): any {
   }
   if (usesFlux(engine) && policy.rebootProtected) annotations[FLUX_PRUNE_ANNOTATION] = FLUX_PRUNE_DISABLED;
   if (usesFlux(engine) && policy.partialObject) annotations[FLUX_SSA_ANNOTATION] = FLUX_SSA_MERGE;
-  out.metadata = { ...(out.metadata ?? {}), annotations };
+  out.metadata = { ...(manifest.metadata ?? {}), annotations };
   return out;
 }
 

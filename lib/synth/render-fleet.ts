@@ -2,7 +2,8 @@ import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { applyGitOpsPolicy } from '../gitops/sync-policy';
-import { renderGitOps } from '../gitops/render-gitops';
+import { GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
+import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
 import { Manifest, manifestFileName } from './manifest';
 import { checkManifests } from './output-checks';
@@ -39,6 +40,8 @@ export interface EmitFleetFilesOptions extends RenderFleetOptions {
 
 /** What `emitFleetFiles` produced. */
 export interface EmittedFleet {
+  /** Things that synthesized but a reviewer should see (e.g. images referenced by tag, not digest). */
+  readonly warnings: ReadonlyArray<string>;
   readonly clusters: number;
   readonly objects: number;
   readonly files: number;
@@ -75,34 +78,40 @@ export function renderClusterManifests(cluster: Cluster): Manifest[] {
  */
 export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): EmittedFleet {
   const errors: string[] = [];
-  const all = fleet.clusters;
+  const names = fleet.clusterNames;
   const report = options.onProgress;
+  const warnings: string[] = [];
+  const gitopsClusters: GitOpsCluster[] = [];
   let objects = 0;
   let files = 0;
   const gitopsInputs = fleet.gitops ? new Map<string, ReadonlyArray<Manifest>>() : undefined;
-  report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: all.length });
-  all.forEach((cluster, i) => {
+  report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: names.length });
+  names.forEach((name, i) => {
+    // One cluster at a time: with `retainClusters: false` its constructs are garbage after this turn.
+    const cluster = fleet.cluster(name);
     const manifests = renderClusterManifests(cluster);
+    warnings.push(...synthWarnings(cluster));
+    gitopsClusters.push({ name, destinationServer: cluster.destinationServer, loaderNamespace: cluster.loaderNamespace });
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
     const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const dir = `clusters/${cluster.name}`;
     for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
     options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
     options.onCluster?.(cluster.name, byFile.map(([, m]) => m));
-    if (gitopsInputs) gitopsInputs.set(cluster.name, byFile.map(([, m]) => m));
+    if (gitopsInputs) gitopsInputs.set(cluster.name, byFile.map(([, m]) => gitOpsView(m)));
     objects += byFile.length;
     files += byFile.length + 1;
-    report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: all.length });
+    report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
   });
   // The GitOps wiring is derived from every cluster's objects (whitelists, RBAC, health checks).
-  for (const [file, object] of gitopsInputs ? renderGitOps(fleet, gitopsInputs) : []) {
+  for (const [file, object] of gitopsInputs ? renderGitOps(fleet, gitopsInputs, gitopsClusters) : []) {
     const isKustomization = object.kind === 'Kustomization' && object.apiVersion === 'kustomize.config.k8s.io/v1beta1';
     if (!isKustomization && !file.startsWith('argocd/health-checks/')) errors.push(...checkManifests(file, [object]));
     options.onFile(file, Yaml.stringify(object));
     files += 1;
   }
   if (errors.length > 0) throw new OutputCheckError(errors);
-  return { clusters: all.length, objects, files };
+  return { clusters: names.length, objects, files, warnings };
 }
 
 /**
@@ -118,4 +127,19 @@ export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): Ren
     onCluster: (cluster, manifests) => clusters.set(cluster, manifests),
   });
   return { files, clusters };
+}
+
+/**
+ * What the GitOps wiring reads of an object (kind, namespace, RBAC rules and role references),
+ * kept instead of the whole object so a large fleet does not hold every manifest in memory.
+ */
+function gitOpsView(m: Manifest): Manifest {
+  const { rules, roleRef } = m as { rules?: unknown; roleRef?: unknown };
+  return {
+    apiVersion: m.apiVersion,
+    kind: m.kind,
+    metadata: { name: m.metadata.name, ...(m.metadata.namespace !== undefined ? { namespace: m.metadata.namespace } : {}) },
+    ...(rules !== undefined ? { rules } : {}),
+    ...(roleRef !== undefined ? { roleRef } : {}),
+  };
 }

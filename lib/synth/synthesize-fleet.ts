@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Fleet } from '../fleet/fleet';
-import { synthWarnings } from '../warnings';
 import { ProgressListener, SynthesisStage } from './progress';
 import { emitFleetFiles } from './render-fleet';
 import { StagedDirectory } from './staged-directory';
@@ -41,7 +40,7 @@ export interface SynthesisReport {
 export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = {}): SynthesisReport {
   const outdir = options.outdir ?? 'dist';
   const listener = options.onProgress;
-  let last = { clustersDone: 0, clustersTotal: fleet.clusters.length };
+  let last = { clustersDone: 0, clustersTotal: fleet.clusterNames.length };
   const onProgress: ProgressListener | undefined = listener && ((p) => { last = p; listener(p); });
   let staged: StagedDirectory | undefined;
   try {
@@ -64,8 +63,7 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
     staged.commit();
     const removed = [...previous].filter((f) => !written.has(f)).sort();
     onProgress?.({ ...last, stage: SynthesisStage.DONE });
-    const warnings = fleet.clusters.flatMap((c) => synthWarnings(c));
-    return { outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added, changed, removed, warnings };
+    return { outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added, changed, removed, warnings: emitted.warnings };
   } catch (e) {
     staged?.discard();
     onProgress?.({ ...last, stage: SynthesisStage.FAILED });
