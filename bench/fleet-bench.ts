@@ -55,7 +55,7 @@ function benchSize(options: BenchOptions, size: number): SizeResult {
       ? fastest({ ...options, repeat: 1 }, { kind: MeasurementKind.NAIVE, size, target: naiveOut }, clean(naiveOut))
       : undefined;
 
-    const outputsIdentical = sameOutput(ours, floorOut, 'clusters/') && (!naive || sameOutput(ours, naiveOut, 'clusters/'));
+    const outputsIdentical = sameOutput(ours, floorOut) && (!naive || sameOutput(ours, naiveOut));
     return {
       clusters: size, objects: oursResult.objects, files: oursResult.files, ours: oursResult, resynth, floor, naive,
       ratios: {

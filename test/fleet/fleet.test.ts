@@ -1,0 +1,41 @@
+import * as path from 'path';
+import { describe, expect, test } from 'vitest';
+import { FleetValidationError } from '../../lib/errors';
+import { readTree, synthesizeFleet } from '../../lib/synth/synthesize-fleet';
+import { renderClusterManifests } from '../../lib/synth/render-fleet';
+import { tempDir } from '../support/repo';
+import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES, testFleet } from '../support/test-fleet';
+import { Fleet } from '../../lib/fleet/fleet';
+
+const CLUSTERS = {
+  a: { release: '4.18.12', pools: { gpu: { modules: ['simple-kmod'] } } },
+  b: { release: '4.18.12', upgradeTo: '4.19.3', pools: { storage: { modules: ['gpfs'] } } },
+};
+
+describe('Fleet', () => {
+  test('without retainClusters it keeps definitions only and builds each cluster anew, with the same output', () => {
+    const kept = testFleet();
+    const lean = new Fleet({ releases: TEST_RELEASES, modules: [GIT_MODULE, PREBUILT_MODULE], retainClusters: false });
+    for (const [name, props] of Object.entries(CLUSTERS)) {
+      kept.addCluster(name, props);
+      lean.addCluster(name, props);
+    }
+    expect(lean.clusterNames).toEqual(['a', 'b']);
+    expect(kept.cluster('a')).toBe(kept.cluster('a'));
+    expect(lean.cluster('a')).not.toBe(lean.cluster('a'));
+    expect(renderClusterManifests(lean.cluster('b'))).toEqual(renderClusterManifests(kept.cluster('b')));
+    const outKept = path.join(tempDir(), 'dist');
+    const outLean = path.join(tempDir(), 'dist');
+    synthesizeFleet(kept, { outdir: outKept });
+    synthesizeFleet(lean, { outdir: outLean });
+    expect(readTree(outLean)).toEqual(readTree(outKept));
+  });
+
+  test('still validates every cluster when it is added, and refuses a name twice', () => {
+    const lean = new Fleet({ releases: TEST_RELEASES, modules: [GIT_MODULE], retainClusters: false });
+    expect(() => lean.addCluster('x', { release: '9.9.9', pools: { p: {} } })).toThrow(FleetValidationError);
+    lean.addCluster('y', { release: '4.18.12', pools: { p: {} } });
+    expect(() => lean.addCluster('y', { release: '4.18.12', pools: { p: {} } })).toThrow(/already in the fleet/);
+    expect(() => lean.cluster('z')).toThrow(/no cluster named "z"/);
+  });
+});
