@@ -3,6 +3,7 @@ import { GitOpsEngine } from '../lib/gitops/gitops-props';
 import { KernelModuleProps, LoaderKind } from '../lib/module/kernel-module';
 import { ModuleSource } from '../lib/module/module-source';
 import { OpenShiftReleaseProps } from '../lib/release/release-catalog';
+import { TEST_RELEASES } from '../test/support/test-fleet';
 
 /** Options of `benchFleet`. */
 export interface BenchFleetOptions {
@@ -10,25 +11,8 @@ export interface BenchFleetOptions {
   readonly appPerCluster?: boolean;
 }
 
-const digest = (seed: string): string => seed.repeat(64).slice(0, 64);
-
-/** Two releases, so every cluster runs one kernel and upgrades to a second. */
-export const BENCH_RELEASES: ReadonlyArray<OpenShiftReleaseProps> = [
-  {
-    version: '4.18.12',
-    kernel: '5.14.0-427.50.1.el9_4.x86_64',
-    realtimeKernel: '5.14.0-427.50.1.el9_4.x86_64+rt',
-    driverToolkitImage: `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${digest('a')}`,
-    example: true,
-  },
-  {
-    version: '4.19.3',
-    kernel: '5.14.0-570.22.1.el9_6.x86_64',
-    realtimeKernel: '5.14.0-570.22.1.el9_6.x86_64+rt',
-    driverToolkitImage: `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${digest('b')}`,
-    example: true,
-  },
-];
+/** Two releases, so every cluster runs one kernel and upgrades to a second (the tests' example releases). */
+export const BENCH_RELEASES: ReadonlyArray<OpenShiftReleaseProps> = TEST_RELEASES;
 
 /** Three modules, one per source kind; one asks for the KMM loader, the others use the DaemonSet loader. */
 export const BENCH_MODULES: ReadonlyArray<KernelModuleProps> = [
