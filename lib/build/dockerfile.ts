@@ -3,7 +3,7 @@ import { DockerfileSource, GitSource } from '../module/module-source';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 import { shellQuote } from '../shell';
-import { BUILD_SCRIPT_PATH, buildScriptBase64, BuildScriptAction } from './build-script';
+import { BUILD_SCRIPT_PATH, BuildScriptAction, buildScriptInstruction } from './build-script';
 
 /** The build arg that carries the Driver Toolkit image into the builder stage. */
 export enum DtkBuildArg {
@@ -50,8 +50,8 @@ export interface ModuleDockerfileOptions {
  * The Dockerfile that builds one module image, for our BuildConfigs and for KMM's build
  * ConfigMap (use `dtkArg: DtkBuildArg.DTK_AUTO` and `sign: false` there; KMM signs on its own).
  *
- * - git source: a builder stage `FROM ${DTK}` runs `kmod-build.sh` (embedded as base64 and
- *   written with printf, so the Dockerfile needs no other file in the build context), then a
+ * - git source: a builder stage `FROM ${DTK}` runs `kmod-build.sh` (written line by line with
+ *   printf, readable in review, so the Dockerfile needs no other file in the build context), then a
  *   small UBI stage receives `/opt/lib/modules/<kernel>/`, the firmware and the DTK release
  *   file, and runs `depmod -b /opt <kernel>`.
  * - Dockerfile source: the user's text, unchanged unless signing is on; then a signing stage on
@@ -79,7 +79,7 @@ function argLines(options: ModuleDockerfileOptions): { dtk: string; dtkArg: stri
   };
 }
 
-const INSTALL_SCRIPT = `RUN printf '%s' '${buildScriptBase64()}' | base64 -d > ${BUILD_SCRIPT_PATH} && chmod 0755 ${BUILD_SCRIPT_PATH}`;
+const INSTALL_SCRIPT = buildScriptInstruction();
 
 function scriptEnv(vars: ReadonlyArray<[string, string | undefined]>): string {
   return vars.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${shellQuote(v!)}`).join(' ');

@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_SCRIPT } from '../../lib/build/build-script';
+import { BUILD_SCRIPT, BUILD_SCRIPT_PATH } from '../../lib/build/build-script';
 import { renderModuleDockerfile } from '../../lib/build/dockerfile';
 import { KernelModule } from '../../lib/module/kernel-module';
 import { ModuleSource } from '../../lib/module/module-source';
@@ -40,15 +40,21 @@ const missing = [
 const haveShellcheck = which('shellcheck');
 
 describe('kmod-build.sh is what the Dockerfiles run', () => {
-  it('decodes from the Dockerfile to exactly BUILD_SCRIPT', () => {
+  it('the Dockerfile writes exactly BUILD_SCRIPT, as readable lines', () => {
     const module = new KernelModule({
       name: 'kmods-hello', version: '1.0.0', loadOrder: [{ name: 'kmods_hello' }],
       source: ModuleSource.git({ url: 'https://git.example.com/hello.git', ref: 'v1' }),
     });
     const dockerfile = renderModuleDockerfile(module);
-    const b64 = /^RUN printf '%s' '([A-Za-z0-9+/=]+)' \| base64 -d > \/usr\/local\/bin\/kmod-build\.sh/m.exec(dockerfile)?.[1];
-    expect(b64).toBeDefined();
-    expect(Buffer.from(b64!, 'base64').toString('utf8')).toBe(BUILD_SCRIPT);
+    // Join continued lines as Docker does, take the instruction that writes the script, and run it
+    // with sh (as the build would) into a temporary file instead of /usr/local/bin.
+    const joined = dockerfile.replace(/\\\n/g, '');
+    const run = joined.split('\n').find((l) => l.startsWith('RUN printf') && l.includes(BUILD_SCRIPT_PATH));
+    expect(run).toBeDefined();
+    const out = join(mkdtempSync(join(tmpdir(), 'kmods-script-')), 'kmod-build.sh');
+    execFileSync('sh', ['-c', run!.slice('RUN '.length).split(BUILD_SCRIPT_PATH).join(out)]);
+    expect(readFileSync(out, 'utf8')).toBe(BUILD_SCRIPT);
+    expect(dockerfile).toContain("'#!/bin/sh' \\\n");
   });
 
   it('passes shellcheck as POSIX sh', () => {

@@ -1,3 +1,4 @@
+import { buildScriptInstruction } from '../../lib/build/build-script';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MODULE_BASE_IMAGE, DtkBuildArg, renderModuleDockerfile } from '../../lib/build/dockerfile';
 import { KernelModule } from '../../lib/module/kernel-module';
@@ -60,7 +61,10 @@ describe('renderModuleDockerfile (git source)', () => {
   });
 
   it('omits signing and firmware when the module has none', () => {
-    const plain = renderModuleDockerfile(new KernelModule(GIT_MODULE), { release, kernel: release.kernel });
+    const rendered = renderModuleDockerfile(new KernelModule(GIT_MODULE), { release, kernel: release.kernel });
+    // The embedded build script names every variable it accepts; look at the rest of the Dockerfile.
+    expect(rendered).toContain(buildScriptInstruction());
+    const plain = rendered.replace(buildScriptInstruction(), '');
     expect(plain).not.toContain('kmods-signing');
     expect(plain).not.toContain('KMOD_SIGN');
     expect(plain).not.toContain('KMOD_FIRMWARE_DIR');
