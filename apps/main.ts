@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { FleetValidationError } from '../lib/errors';
-import { loadFleetFile } from '../lib/fleet/fleet-file';
+import { loadFleetFile } from '../lib/fleet-file/fleet-file';
 import { progressFor } from '../lib/synth/progress';
 import { OutputCheckError } from '../lib/synth/render-fleet';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';

@@ -1,7 +1,7 @@
 /** Writes schema/fleet.schema.json from the schema the loader applies (`npm run schema`). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FLEET_SCHEMA } from '../lib/fleet/fleet-schema';
+import { FLEET_SCHEMA } from '../lib/fleet-file/fleet-schema';
 
 export const FLEET_SCHEMA_FILE = path.resolve(__dirname, '..', 'schema', 'fleet.schema.json');
 

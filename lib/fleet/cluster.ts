@@ -1,11 +1,11 @@
 import { Chart } from 'cdk8s';
-import { ModuleBuilds } from '../build/module-builds';
+import { ModuleBuilds } from '../image/module-builds';
 import { ProblemCollector } from '../errors';
 import { DESTINATION_SERVER_RULE, IN_CLUSTER_SERVER, isDestinationServer } from '../gitops/gitops-props';
-import { KmmKernelMapping } from '../kmm/kmm-kernel-mapping';
-import { KmmLoaders } from '../kmm/kmm-loaders';
-import { LoaderNamespace } from '../load/loader-namespace';
-import { ModuleLoaders } from '../load/module-loaders';
+import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
+import { KmmLoaders } from '../delivery/kmm/kmm-loaders';
+import { LoaderNamespace } from '../delivery/daemonset/loader-namespace';
+import { ModuleLoaders } from '../delivery/daemonset/module-loaders';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel } from '../names';
 import { IgnitionVersion } from '../node/ignition-version';

@@ -1,5 +1,5 @@
 import { ProblemCollector } from '../errors';
-import { KmmKernelMapping } from '../kmm/kmm-kernel-mapping';
+import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { DNS_LABEL_RULE, isDnsLabel, isPositiveIntOrPercent, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
 import { DockerfileSource, GitSource, ModuleSource, PrebuiltSource } from './module-source';
 

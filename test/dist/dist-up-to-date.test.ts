@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { expect, test } from 'vitest';
-import { loadFleetFile } from '../../lib/fleet/fleet-file';
+import { loadFleetFile } from '../../lib/fleet-file/fleet-file';
 import { readTree, synthesizeFleet } from '../../lib/synth/synthesize-fleet';
 import { REPO_ROOT, tempDir } from '../support/repo';
 

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Fleet } from '../../lib/fleet/fleet';
-import { LOADER_PATHS } from '../../lib/load/loader-script';
+import { LOADER_PATHS } from '../../lib/delivery/daemonset/loader-script';
 import { ModuleSource } from '../../lib/module/module-source';
 import { Manifest } from '../../lib/synth/manifest';
 import { synthesizeFleet } from '../../lib/synth/synthesize-fleet';

@@ -1,7 +1,7 @@
 import { Fleet } from '../../lib/fleet/fleet';
 import { GitOpsEngine, GitOpsProps } from '../../lib/gitops/gitops-props';
 import { LoaderKind } from '../../lib/module/kernel-module';
-import { moduleImage } from '../../lib/build/module-image';
+import { moduleImage } from '../../lib/image/module-image';
 import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES } from '../support/test-fleet';
 
 /**

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { loadFleetFile } from '../../lib/fleet/fleet-file';
+import { loadFleetFile } from '../../lib/fleet-file/fleet-file';
 import { Manifest, manifestFileName } from '../../lib/synth/manifest';
 import { applyGitOpsPolicy } from '../../lib/gitops/sync-policy';
 import { renderClusterManifests } from '../../lib/synth/render-fleet';

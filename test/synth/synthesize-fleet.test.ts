@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Lazy } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
-import { loadFleetFile } from '../../lib/fleet/fleet-file';
+import { loadFleetFile } from '../../lib/fleet-file/fleet-file';
 import { synthesizeFleet, readTree } from '../../lib/synth/synthesize-fleet';
 import { copyTree, REPO_ROOT, runCdk8sSynth, runMainApp, tempDir } from '../support/repo';
 import { testFleet } from '../support/test-fleet';

@@ -1,0 +1,54 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KindPolicy } from '../sync-policy';
+
+/** Where one Application may deploy. */
+export interface AppProjectDestination {
+  /** API server URL. */
+  readonly server: string;
+  /** Namespace. */
+  readonly namespace: string;
+}
+
+export interface ArgoCdAppProjectProps {
+  /** Project name. */
+  readonly name: string;
+  /** Namespace of the Argo CD instance. */
+  readonly namespace: string;
+  /** The only repository the project's Applications may use. */
+  readonly repoURL: string;
+  /** Every (server, namespace) the fleet's Applications deploy to. */
+  readonly destinations: ReadonlyArray<AppProjectDestination>;
+  /** The kinds the fleet generates; exactly these are whitelisted. */
+  readonly kinds: ReadonlyArray<KindPolicy>;
+  /** Labels. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An Argo CD AppProject that allows exactly the kinds the fleet generates (cluster-scoped and
+ * namespaced whitelists derived from the rendered manifests), from one repository, to the
+ * fleet's destinations only.
+ */
+export class ArgoCdAppProject extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ArgoCdAppProjectProps) {
+    super(scope, id);
+    this.name = props.name;
+    const whitelist = (namespaced: boolean) =>
+      props.kinds.filter((k) => k.namespaced === namespaced).map((k) => ({ group: k.group, kind: k.kind }));
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AppProject',
+      metadata: { name: props.name, namespace: props.namespace, labels: { ...props.labels } },
+      spec: {
+        description: 'cdk8s-kmods: kernel modules, node pools and MachineConfigs synthesized per cluster',
+        sourceRepos: [props.repoURL],
+        destinations: props.destinations.map((d) => ({ server: d.server, namespace: d.namespace })),
+        clusterResourceWhitelist: whitelist(false),
+        namespaceResourceWhitelist: whitelist(true),
+      },
+    });
+  }
+}
