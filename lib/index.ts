@@ -61,3 +61,4 @@ export * from './synth/render-fleet';
 export * from './synth/staged-directory';
 export * from './synth/synthesize-fleet';
 export * from './gitops/health-checks/health-checks';
+export * from './presets/nvidia-gpu-operator';

@@ -176,6 +176,32 @@ export const FLEET_SCHEMA: JsonSchema = {
         kernelArguments: stringList('extra kernel arguments'),
       },
     },
+    nvidiaGpuOperator: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['channel', 'drivers'],
+      description: 'NVIDIA GPUs through the GPU Operator (OLM), a pinned driver per pool',
+      properties: {
+        channel: { type: 'string', description: 'OLM channel of gpu-operator-certified, e.g. v25.3' },
+        startingCSV: { type: 'string', description: 'exact operator version, e.g. gpu-operator-certified.v25.3.1 (updates then wait for approval)' },
+        driverRepository: { type: 'string', default: 'nvcr.io/nvidia', description: 'registry path of the driver image (a mirror for disconnected clusters)' },
+        driverImagePullSecret: { type: 'string', pattern: DNS_LABEL, description: 'Secret in nvidia-gpu-operator to pull the driver image' },
+        drivers: {
+          type: 'object',
+          minProperties: 1,
+          description: 'pool name → driver of that pool\'s GPU nodes',
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['version'],
+            properties: {
+              version: { type: 'string', description: 'NVIDIA driver version, e.g. 570.148.08' },
+              kernelModuleType: { enum: ['open', 'proprietary', 'auto'], default: 'open', description: 'open, proprietary or auto' },
+            },
+          },
+        },
+      },
+    },
     cluster: {
       type: 'object',
       additionalProperties: false,
@@ -194,6 +220,7 @@ export const FLEET_SCHEMA: JsonSchema = {
         kmmKernelMapping: { enum: ['literal', 'regexp'], default: 'literal', description: 'how KMM Modules map kernels to images: literal or regexp' },
         ignitionVersion: { enum: ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0', '3.5.0'], description: 'pin a lower Ignition spec version for MachineConfigs' },
         rebootlessModuleFiles: { type: 'boolean', default: false, description: 'apply modprobe.d / modules-load.d changes without reboot (4.17+)' },
+        nvidiaGpuOperator: { $ref: '#/definitions/nvidiaGpuOperator' },
         pools: {
           type: 'object',
           minProperties: 1,

@@ -12,6 +12,8 @@ import { IgnitionVersion } from '../node/ignition-version';
 import { checkNodeDisruptionPolicySupport, NodeDisruptionPolicy } from '../node/node-disruption-policy';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
+import { NvidiaGpuOperator, NvidiaGpuOperatorProps, validateNvidiaGpuOperator } from '../presets/nvidia-gpu-operator';
+import { addSynthWarning } from '../warnings';
 import type { Fleet } from './fleet';
 import { NodePool, NodePoolProps } from './node-pool';
 
@@ -47,6 +49,8 @@ export interface ClusterProps {
   readonly installKmmOperator?: boolean;
   /** How KMM Modules map kernels to images, for modules that do not choose. @default KmmKernelMapping.LITERAL */
   readonly kmmKernelMapping?: KmmKernelMapping;
+  /** NVIDIA GPUs through the GPU Operator (OLM), with a pinned driver per pool (see `NvidiaGpuOperator`). @default - none */
+  readonly nvidiaGpuOperator?: NvidiaGpuOperatorProps;
 }
 
 /** A module as one cluster deploys it: which pools load it and every kernel it must exist for. */
@@ -138,10 +142,17 @@ export class Cluster extends Chart {
     this.pools = pools;
     checkPoolsAreDisjoint(pools, problems);
     checkPrebuiltCoverage(this.moduleDeployments, problems);
+    if (props.nvidiaGpuOperator) validateNvidiaGpuOperator(props.nvidiaGpuOperator, pools, problems, ['nvidiaGpuOperator']);
     problems.throwIfAny();
     new ModuleBuilds(this, 'Builds', { cluster: this });
     new ModuleLoaders(this, 'Loaders', { cluster: this, labels: MANAGED_BY_LABELS });
     new KmmLoaders(this, 'Kmm', { cluster: this, installOperator: props.installKmmOperator, kernelMapping: props.kmmKernelMapping, labels: MANAGED_BY_LABELS });
+    if (props.nvidiaGpuOperator) {
+      const gpu = new NvidiaGpuOperator(this, 'NvidiaGpuOperator', { ...props.nvidiaGpuOperator, pools, labels: MANAGED_BY_LABELS });
+      if (!this.installNodeFeatureDiscovery) {
+        addSynthWarning(gpu, `cluster "${name}": the NVIDIA GPU Operator needs Node Feature Discovery; set installNodeFeatureDiscovery unless NFD is installed another way`);
+      }
+    }
     const rebootlessFiles = pools.flatMap((p) => p.machineConfigs.rebootlessFiles);
     if (rebootlessFiles.length > 0) new NodeDisruptionPolicy(this, 'NodeDisruptionPolicy', { files: rebootlessFiles, labels: MANAGED_BY_LABELS });
   }

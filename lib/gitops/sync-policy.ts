@@ -75,6 +75,7 @@ export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: 'operators.coreos.com', kind: 'Subscription', resource: 'subscriptions', namespaced: true, wave: SyncWave.OPERATORS },
   { group: 'operator.openshift.io', kind: 'MachineConfiguration', resource: 'machineconfigurations', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, rebootProtected: true, partialObject: true },
   { group: 'nfd.openshift.io', kind: 'NodeFeatureDiscovery', resource: 'nodefeaturediscoveries', namespaced: true, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
+  { group: 'nvidia.com', kind: 'ClusterPolicy', resource: 'clusterpolicies', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
   { group: 'nfd.k8s-sigs.io', kind: 'NodeFeatureRule', resource: 'nodefeaturerules', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
   { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', resource: 'machineconfigpools', namespaced: false, wave: SyncWave.POOLS, rebootProtected: true },
   { group: 'machineconfiguration.openshift.io', kind: 'MachineConfig', resource: 'machineconfigs', namespaced: false, wave: SyncWave.MACHINE_CONFIGS, rebootProtected: true },
@@ -83,6 +84,7 @@ export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: 'image.openshift.io', kind: 'ImageStream', resource: 'imagestreams', namespaced: true, wave: SyncWave.BUILDS },
   { group: 'build.openshift.io', kind: 'BuildConfig', resource: 'buildconfigs', namespaced: true, wave: SyncWave.BUILDS },
   { group: 'apps', kind: 'DaemonSet', resource: 'daemonsets', namespaced: true, wave: SyncWave.LOADERS },
+  { group: 'nvidia.com', kind: 'NVIDIADriver', resource: 'nvidiadrivers', namespaced: false, wave: SyncWave.LOADERS, crdFromOperator: true },
   { group: 'kmm.sigs.x-k8s.io', kind: 'Module', resource: 'modules', namespaced: true, wave: SyncWave.LOADERS, crdFromOperator: true },
   { group: 'kmm.sigs.x-k8s.io', kind: 'PreflightValidationOCP', resource: 'preflightvalidationsocp', namespaced: false, wave: SyncWave.VALIDATION, crdFromOperator: true },
 ];
