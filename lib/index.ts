@@ -62,3 +62,5 @@ export * from './synth/staged-directory';
 export * from './synth/synthesize-fleet';
 export * from './gitops/health-checks/health-checks';
 export * from './presets/nvidia-gpu-operator';
+export * from './image/build-retry';
+export * from './image/build-retry-script';

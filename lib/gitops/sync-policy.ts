@@ -82,6 +82,7 @@ export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: '', kind: 'ConfigMap', resource: 'configmaps', namespaced: true, wave: SyncWave.BUILDS, pruneLast: true },
   { group: '', kind: 'Secret', resource: 'secrets', namespaced: true, wave: SyncWave.BUILDS },
   { group: 'image.openshift.io', kind: 'ImageStream', resource: 'imagestreams', namespaced: true, wave: SyncWave.BUILDS },
+  { group: 'batch', kind: 'CronJob', resource: 'cronjobs', namespaced: true, wave: SyncWave.BUILDS },
   { group: 'build.openshift.io', kind: 'BuildConfig', resource: 'buildconfigs', namespaced: true, wave: SyncWave.BUILDS },
   { group: 'apps', kind: 'DaemonSet', resource: 'daemonsets', namespaced: true, wave: SyncWave.LOADERS },
   { group: 'nvidia.com', kind: 'NVIDIADriver', resource: 'nvidiadrivers', namespaced: false, wave: SyncWave.LOADERS, crdFromOperator: true },

@@ -5,6 +5,7 @@ import { KernelModule } from '../module/kernel-module';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 import { ModuleBuildConfig } from './build-config';
+import { BuildRetry } from './build-retry';
 import { addSynthWarning } from '../warnings';
 import { ModuleImageStream } from './image-stream';
 import { moduleImage, ModuleImage } from './module-image';
@@ -15,6 +16,11 @@ export interface ModuleBuildsProps {
   readonly cluster: Cluster;
   /** Final-stage base image of built module images. @default DEFAULT_MODULE_BASE_IMAGE */
   readonly baseImage?: string;
+  /**
+   * Image with `oc` for the build retry CronJob (see `BuildRetry`).
+   * @default - `registry.redhat.io/openshift4/ose-cli-rhel9:v<minor of the cluster's release>`
+   */
+  readonly cliImage?: string;
 }
 
 /** Where the image of one (module, kernel) comes from on one cluster. */
@@ -72,6 +78,14 @@ export class ModuleBuilds extends Construct {
       }
     }
     this.images = images;
+    // Failed or evicted builds are retried, and each BuildConfig shows its latest build's result.
+    if (images.some((i) => i.buildConfig !== undefined)) {
+      new BuildRetry(this, 'Retry', {
+        namespace: cluster.loaderNamespace,
+        cliImage: props.cliImage ?? `registry.redhat.io/openshift4/ose-cli-rhel9:v${cluster.release.version.minorVersion}`,
+        labels,
+      });
+    }
   }
 }
 

@@ -40,6 +40,10 @@ const KMM_MATCHING = loaderCount('nodesMatchingSelectorNumber');
 
 const BC_AUTO_TRIGGERED = "has(spec.triggers) && spec.triggers.exists(t, t.type == 'ConfigChange' || t.type == 'ImageChange')";
 const BC_TRIGGERED = '(has(status.lastVersion) && status.lastVersion > 0)';
+/** The retry job (lib/image/build-retry-script.ts) has reported on the latest build. */
+const BC_OBSERVED = "(has(metadata.annotations) && 'cdk8s-kmods.io/observed-build' in metadata.annotations"
+  + " && metadata.annotations['cdk8s-kmods.io/observed-build'] == string(status.lastVersion))";
+const bcPhase = (phases: string[]) => `(${phases.map((p) => `metadata.annotations['cdk8s-kmods.io/latest-build-phase'] == '${p}'`).join(' || ')})`;
 
 /** Every custom health check the library ships (Argo CD has none built in for these kinds). */
 export const HEALTH_CHECKS: ReadonlyArray<HealthCheck> = [
@@ -72,8 +76,9 @@ export const HEALTH_CHECKS: ReadonlyArray<HealthCheck> = [
     apiVersion: 'build.openshift.io/v1',
     luaFile: 'build-config.lua',
     flux: {
-      inProgress: `${BC_AUTO_TRIGGERED} && !${BC_TRIGGERED}`,
-      current: `!(${BC_AUTO_TRIGGERED}) || ${BC_TRIGGERED}`,
+      inProgress: `(${BC_AUTO_TRIGGERED} && !${BC_TRIGGERED}) || (${BC_TRIGGERED} && (!${BC_OBSERVED} || !${bcPhase(['Complete', 'Failed', 'Cancelled'])}))`,
+      failed: `${BC_TRIGGERED} && ${BC_OBSERVED} && ${bcPhase(['Failed', 'Cancelled'])}`,
+      current: `(!(${BC_AUTO_TRIGGERED}) && !${BC_TRIGGERED}) || (${BC_TRIGGERED} && ${BC_OBSERVED} && ${bcPhase(['Complete'])})`,
     },
   },
   {
