@@ -10,6 +10,7 @@ import { ClusterProps } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { FLEET_SCHEMA } from './fleet-schema';
 import { checkAgainstSchema } from './json-schema-check';
+import { applyIbmStorageScalePreset } from '../presets/ibm-storage-scale';
 
 /** Reads a fleet file (YAML) and builds the Fleet it describes. */
 export function loadFleetFile(file: string): Fleet {
@@ -49,11 +50,14 @@ export function parseFleet(text: string, source = 'fleet.yaml'): Fleet {
   if (schemaProblems.length > 0) fail(schemaProblems);
   const spec = data as FleetDocument;
 
+  const presetProblems = new ProblemCollector();
+  const modules = Object.entries(spec.modules ?? {}).map(([name, m]) => toModuleProps(name, withPreset(name, m, presetProblems)));
+  if (presetProblems.problems.length > 0) fail(presetProblems.problems);
   let fleet: Fleet | undefined;
   try {
     fleet = new Fleet({
       releases: Object.entries(spec.releases ?? {}).map(([version, r]) => ({ ...r, version })),
-      modules: Object.entries(spec.modules ?? {}).map(([name, m]) => toModuleProps(name, m)),
+      modules,
       gitops: spec.gitops,
       // Keep definitions only: synthesis then builds one cluster at a time (see FleetProps.retainClusters).
       retainClusters: false,
@@ -81,18 +85,28 @@ interface FleetDocument {
   }>;
 }
 
-type ModuleDocument = Omit<KernelModuleProps, 'name' | 'source' | 'loader' | 'rollout'> & {
+type ModuleDocument = Omit<KernelModuleProps, 'name' | 'source' | 'loader' | 'rollout' | 'loadOrder'> & {
+  readonly preset?: 'ibm-storage-scale';
+  readonly loadOrder?: KernelModuleProps['loadOrder'];
   readonly source: { git?: { url: string; ref: string; contextDir?: string; buildCommand?: string }; dockerfile?: string;
     prebuilt?: { image?: string; images?: Record<string, string> } };
   readonly loader?: string;
   readonly rollout?: string;
 };
 
+/** A module with its preset applied (the schema allows only known presets). */
+function withPreset(name: string, m: ModuleDocument, problems: ProblemCollector): ModuleDocument {
+  const { preset, ...rest } = m;
+  if (preset === 'ibm-storage-scale') return applyIbmStorageScalePreset(rest as any, problems, ['modules', name]) as ModuleDocument;
+  return rest;
+}
+
 function toModuleProps(name: string, m: ModuleDocument): KernelModuleProps {
-  const { source, loader, rollout, ...rest } = m;
+  const { source, loader, rollout, loadOrder, ...rest } = m;
   return {
     ...rest,
     name,
+    loadOrder: loadOrder ?? [],
     loader: loader as LoaderKind | undefined,
     rollout: rollout as LoaderRollout | undefined,
     source: source.git ? ModuleSource.git(source.git)

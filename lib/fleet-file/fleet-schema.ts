@@ -125,8 +125,9 @@ export const FLEET_SCHEMA: JsonSchema = {
     module: {
       type: 'object',
       additionalProperties: false,
-      required: ['version', 'loadOrder', 'source'],
+      required: ['version', 'source'],
       properties: {
+        preset: { enum: ['ibm-storage-scale'], description: 'vendor preset: ibm-storage-scale fills loadOrder (tracedev, mmfslinux, mmfs26) and keeps the modules loaded' },
         version: { type: 'string', description: 'the driver version' },
         loadOrder: { type: 'array', minItems: 1, items: { $ref: '#/definitions/koModule' }, description: '.ko modules, loaded first to last' },
         source: { $ref: '#/definitions/source' },
