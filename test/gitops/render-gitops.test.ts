@@ -188,6 +188,6 @@ describe('renderGitOps: engines and input', () => {
     const extra = KIND_POLICIES.map((p) => p.kind).filter((k) => !generated.has(k));
     // Kinds the loader/NFD/OLM constructs generate when their options are on.
     expect(extra.every((k) => ['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints', 'CatalogSource', 'OperatorGroup', 'Subscription',
-      'MachineConfiguration', 'NodeFeatureDiscovery', 'NodeFeatureRule', 'Secret'].includes(k)), extra.join()).toBe(true);
+      'MachineConfiguration', 'NodeFeatureDiscovery', 'NodeFeatureRule', 'Secret', 'ClusterPolicy', 'NVIDIADriver', 'CronJob'].includes(k)), extra.join()).toBe(true);
   });
 });
