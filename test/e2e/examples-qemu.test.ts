@@ -43,6 +43,7 @@ interface ModuleDoc {
   source: { git?: GitSourceDoc; dockerfile?: string; prebuilt?: unknown };
   loadOrder: { name: string; parameters?: Record<string, string> }[];
   firmwarePath?: string;
+  version: string;
   [key: string]: unknown;
 }
 interface FleetDoc {
@@ -223,6 +224,16 @@ describe('example modules: built from their source with the BuildConfig Dockerfi
       const dir = path.join(images.get('kmods-demo')!.root, 'opt', 'lib', 'modules', kernel.release, 'extra');
       expect(execFileSync('modinfo', ['-F', 'depends', path.join(dir, 'kmods_demo_client.ko')], { encoding: 'utf8' }).trim()).toBe('kmods_demo');
       expect(execFileSync('modinfo', ['-F', 'vermagic', path.join(dir, 'kmods_demo.ko')], { encoding: 'utf8' })).toContain(kernel.release);
+    });
+
+    test('each built .ko carries the version the fleet gives the module (bump both when the source changes)', () => {
+      expect(BUILDABLE.length).toBeGreaterThan(0);
+      for (const [name, m] of BUILDABLE) {
+        const dir = path.join(images.get(name)!.root, 'opt', 'lib', 'modules', kernel.release, 'extra');
+        for (const { name: ko } of m.loadOrder) {
+          expect(execFileSync('modinfo', ['-F', 'version', path.join(dir, `${ko}.ko`)], { encoding: 'utf8' }).trim(), `${ko}.ko`).toBe(m.version);
+        }
+      }
     });
 
     test('the build placed the firmware in the image at firmwarePath', () => {
