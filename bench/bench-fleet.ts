@@ -56,11 +56,10 @@ export function benchFleet(size: number, options: BenchFleetOptions = {}): Fleet
     modules: BENCH_MODULES,
     gitops: { engine: GitOpsEngine.BOTH, repoURL: 'https://git.example.com/platform/fleet.git' },
     appPerCluster: options.appPerCluster ?? true,
-    // As the default app's fleet.yaml loader does: synthesis holds one cluster's constructs at a time.
-    retainClusters: false,
   });
   for (let i = 0; i < size; i++) {
-    fleet.addCluster(benchClusterName(i), {
+    // As the fleet.yaml loader does: plans only, synthesis holds one cluster's constructs at a time.
+    fleet.defineCluster(benchClusterName(i), {
       release: '4.18.12',
       upgradeTo: '4.19.3',
       pools: {
