@@ -1,5 +1,6 @@
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
-import { ProblemCollector } from '../errors';
+import { checkKmmModules } from '../delivery/kmm/kmm-loaders';
+import { FleetValidationError, ProblemCollector } from '../errors';
 import { DESTINATION_SERVER_RULE, IN_CLUSTER_SERVER, isDestinationServer } from '../gitops/gitops-props';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel, isLabelKey, isLabelValue, isPositiveIntOrPercent, LABEL_VALUE_RULE, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
@@ -95,7 +96,7 @@ export function planCluster(name: string, props: ClusterProps, catalogs: FleetCa
     }
   }
 
-  return deepFreeze({
+  const plan: ClusterPlan = deepFreeze({
     name,
     release: release!.version.toString(),
     ...(upgradeTo ? { upgradeTo: upgradeTo.version.toString() } : {}),
@@ -111,6 +112,9 @@ export function planCluster(name: string, props: ClusterProps, catalogs: FleetCa
     installNodeFeatureDiscovery: props.installNodeFeatureDiscovery ?? false,
     destination: { server: destinationServer, namespace: loaderNamespace },
   });
+  const kmmProblems = checkKmmModules(plan, catalogs);
+  if (kmmProblems.length > 0) throw new FleetValidationError(kmmProblems);
+  return plan;
 }
 
 /** One pool's checks (reported under `clusters.<cluster>.pools.<pool>`) and its plan. */

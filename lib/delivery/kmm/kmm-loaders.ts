@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
 import { DtkBuildArg, renderModuleDockerfile } from '../../image/dockerfile';
-import { ProblemCollector } from '../../errors';
+import { Problem, ProblemCollector } from '../../errors';
 import { LoaderRbac } from '../daemonset/loader-rbac';
-import { LoaderKind } from '../../module/kernel-module';
-import { ClusterPlan } from '../../plan/cluster-plan';
+import { KernelModule, LoaderKind } from '../../module/kernel-module';
+import { ClusterPlan, PoolPlan } from '../../plan/cluster-plan';
 import { FleetCatalogs, planKernel, planModule, planRelease, planReleaseOf } from '../../plan/fleet-catalogs';
 import { KernelVersion } from '../../release/kernel-version';
 import { KmmBuildConfigMap } from './kmm-build-config-map';
-import { KmmModule } from './kmm-module';
+import { KmmModule, KmmModuleProps, renderKmmModuleSpec } from './kmm-module';
+import { checkModuleWebhookRules } from './module-webhook-rules';
 import { KmmOperatorInstall } from './kmm-operator-install';
 import { PreflightValidation } from './preflight-validation';
 
@@ -46,42 +47,24 @@ export class KmmLoaders extends Construct {
     const namespace = plan.loaderNamespace;
     const labels = { ...props.labels };
     const problems = new ProblemCollector(['clusters', plan.name]);
-    const clusterMapping = plan.kmm.kernelMapping;
     if (plan.kmm.installOperator) new KmmOperatorInstall(this, 'Operator', { labels });
 
-    const deployments = plan.modules.filter((d) => d.loader === LoaderKind.KMM).map((d) => ({
-      module: planModule(catalogs, d.module),
-      pools: plan.pools.filter((p) => d.pools.includes(p.name)),
-    }));
+    const deployments = kmmDeployments(plan, catalogs);
     const modules: KmmModule[] = [];
     for (const { module, pools } of deployments) {
       const moduleScope = new Construct(this, module.name);
       const rbac = new LoaderRbac(moduleScope, 'Rbac', { moduleName: module.name, namespace, labels });
-      const built = module.source.buildsOnCluster;
-      const dockerfileConfigMap = built ? new KmmBuildConfigMap(moduleScope, 'Dockerfile', {
-        name: `${module.name}-kmm-dockerfile`,
-        namespace,
-        dockerfile: renderModuleDockerfile(module, { dtkArg: DtkBuildArg.DTK_AUTO, sign: false }),
-        labels,
-      }).name : undefined;
-      // A user Dockerfile built on FROM ${DTK_IMAGE}: KMM does not know that arg, so each
-      // literal mapping passes its release's Driver Toolkit digest.
-      const dtkImageBuildArg = module.source.kmmNeedsDtkImageArg;
+      if (module.source.buildsOnCluster) {
+        new KmmBuildConfigMap(moduleScope, 'Dockerfile', {
+          name: kmmDockerfileConfigMapName(module),
+          namespace,
+          dockerfile: renderModuleDockerfile(module, { dtkArg: DtkBuildArg.DTK_AUTO, sign: false }),
+          labels,
+        });
+      }
       for (const pool of pools) {
         problems.capture(() => {
-          modules.push(new KmmModule(moduleScope, pool.name, {
-            name: `${module.name}-${pool.name}`,
-            namespace,
-            module,
-            selector: pool.nodeSelector,
-            kernels: pool.kernels.map((full) => ({ kernel: planKernel(plan, catalogs, full), release: planReleaseOf(plan, catalogs, full) })),
-            kernelMapping: module.kmmKernelMapping ?? clusterMapping,
-            serviceAccountName: rbac.serviceAccountName,
-            dockerfileConfigMap,
-            dtkImageBuildArg,
-            path: ['clusters', plan.name, 'pools', pool.name, 'modules', pool.modules.indexOf(module.name)],
-            labels: { ...labels, 'app.kubernetes.io/name': module.name },
-          }));
+          modules.push(new KmmModule(moduleScope, pool.name, kmmModuleProps(plan, catalogs, module, pool, rbac.serviceAccountName, labels)));
         });
       }
     }
@@ -111,4 +94,54 @@ export class KmmLoaders extends Construct {
     }
     problems.throwIfAny();
   }
+}
+
+/** The KMM-loaded modules of a plan, with their pools. */
+function kmmDeployments(plan: ClusterPlan, catalogs: FleetCatalogs): Array<{ module: KernelModule; pools: PoolPlan[] }> {
+  return plan.modules.filter((d) => d.loader === LoaderKind.KMM).map((d) => ({
+    module: planModule(catalogs, d.module),
+    pools: plan.pools.filter((p) => d.pools.includes(p.name)),
+  }));
+}
+
+/** Name of the ConfigMap with the Driver Toolkit Dockerfile of a module KMM builds. */
+function kmmDockerfileConfigMapName(module: KernelModule): string {
+  return `${module.name}-kmm-dockerfile`;
+}
+
+/** The props of the `Module` of `module` on `pool`. */
+function kmmModuleProps(
+  plan: ClusterPlan, catalogs: FleetCatalogs, module: KernelModule, pool: PoolPlan, serviceAccountName: string, labels: Readonly<Record<string, string>>,
+): KmmModuleProps {
+  return {
+    name: `${module.name}-${pool.name}`,
+    namespace: plan.loaderNamespace,
+    module,
+    selector: pool.nodeSelector,
+    kernels: pool.kernels.map((full) => ({ kernel: planKernel(plan, catalogs, full), release: planReleaseOf(plan, catalogs, full) })),
+    kernelMapping: module.kmmKernelMapping ?? plan.kmm.kernelMapping,
+    serviceAccountName,
+    dockerfileConfigMap: module.source.buildsOnCluster ? kmmDockerfileConfigMapName(module) : undefined,
+    // A user Dockerfile built on FROM ${DTK_IMAGE}: KMM does not know that arg, so each
+    // literal mapping passes its release's Driver Toolkit digest.
+    dtkImageBuildArg: module.source.kmmNeedsDtkImageArg,
+    path: ['clusters', plan.name, 'pools', pool.name, 'modules', pool.modules.indexOf(module.name)],
+    labels: { ...labels, 'app.kubernetes.io/name': module.name },
+  };
+}
+
+/**
+ * The problems `KmmLoaders` would meet rendering the plan's KMM `Module`s (the Module spec and
+ * KMM's admission webhook rules), so the planner reports them before anything is rendered.
+ */
+export function checkKmmModules(plan: ClusterPlan, catalogs: FleetCatalogs): Problem[] {
+  const problems: Problem[] = [];
+  for (const { module, pools } of kmmDeployments(plan, catalogs)) {
+    for (const pool of pools) {
+      const props = kmmModuleProps(plan, catalogs, module, pool, `${module.name}-loader`, {});
+      const { spec, problems: found } = renderKmmModuleSpec(props);
+      problems.push(...found, ...checkModuleWebhookRules({ name: props.name, namespace: props.namespace, spec }, props.path ?? []));
+    }
+  }
+  return problems;
 }
