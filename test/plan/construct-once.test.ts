@@ -6,7 +6,7 @@ import { Fleet } from '../../lib/fleet/fleet';
 import { loadFleetFile } from '../../lib/fleet-file/fleet-file';
 import { synthesizeFleet } from '../../lib/synth/synthesize-fleet';
 import { REPO_ROOT, tempDir } from '../support/repo';
-import { testFleet } from '../support/test-fleet';
+import { fleetOfSize, testFleet } from '../support/test-fleet';
 
 /** Counts Cluster charts built: `Fleet` builds every one through its private `render(plan)`. */
 function countRenders(): { readonly calls: string[] } {
@@ -37,6 +37,15 @@ describe('each cluster is constructed exactly once per synthesis', () => {
     const report = synthesizeFleet(fleet, { outdir: path.join(tempDir(), 'dist') });
     expect(report.clusters).toBe(fleet.clusterNames.length);
     expect(calls).toEqual(fleet.clusterNames);
+  });
+
+  test('the fixture fleet the bench measures: defining 12 clusters constructs none, synthesis constructs each once', () => {
+    const { calls } = countRenders();
+    const fleet = fleetOfSize(12);
+    expect(calls).toEqual([]);
+    synthesizeFleet(fleet, { outdir: path.join(tempDir(), 'dist') });
+    expect(calls).toEqual(fleet.clusterNames);
+    expect(new Set(calls).size).toBe(12);
   });
 
   test('TypeScript API: addCluster constructs once, and synthesis writes that chart with the objects the user added', () => {
