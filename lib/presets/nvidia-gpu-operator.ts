@@ -87,10 +87,41 @@ export function validateNvidiaGpuOperator(props: NvidiaGpuOperatorProps, pools: 
   }
 }
 
+/** What the preset decided for one cluster: plain data, part of the cluster's plan. */
+export interface NvidiaGpuOperatorPlan {
+  readonly channel: string;
+  readonly startingCSV?: string;
+  readonly driverRepository: string;
+  readonly driverImagePullSecret?: string;
+  /** One driver per pool, in pool-name order, with the pool's node selector. */
+  readonly drivers: ReadonlyArray<{ readonly pool: string; readonly nodeSelector: Readonly<Record<string, string>>;
+    readonly version: string; readonly kernelModuleType: NvidiaKernelModuleType }>;
+}
+
+/** Validates the props (problems under `path`) and returns the plan; undefined when there were problems. */
+export function planNvidiaGpuOperator(props: NvidiaGpuOperatorProps, pools: ReadonlyArray<NvidiaPoolTarget>,
+  problems: ProblemCollector, path: ReadonlyArray<string | number>): NvidiaGpuOperatorPlan | undefined {
+  const before = problems.problems.length;
+  validateNvidiaGpuOperator(props, pools, problems, path);
+  if (problems.problems.length > before) return undefined;
+  return {
+    channel: props.channel,
+    ...(props.startingCSV ? { startingCSV: props.startingCSV } : {}),
+    driverRepository: props.driverRepository ?? 'nvcr.io/nvidia',
+    ...(props.driverImagePullSecret ? { driverImagePullSecret: props.driverImagePullSecret } : {}),
+    drivers: Object.keys(props.drivers).sort().map((pool) => ({
+      pool,
+      nodeSelector: { ...pools.find((p) => p.name === pool)!.nodeSelector },
+      version: props.drivers[pool].version,
+      kernelModuleType: props.drivers[pool].kernelModuleType ?? NvidiaKernelModuleType.OPEN,
+    })),
+  };
+}
+
 /** Props of the `NvidiaGpuOperator` construct. */
-export interface NvidiaGpuOperatorConstructProps extends NvidiaGpuOperatorProps {
-  /** The cluster's pools (only those in `drivers` get a driver). */
-  readonly pools: ReadonlyArray<NvidiaPoolTarget>;
+export interface NvidiaGpuOperatorConstructProps {
+  /** What to render (from `planNvidiaGpuOperator`). */
+  readonly plan: NvidiaGpuOperatorPlan;
   /** Labels of every object. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -117,6 +148,7 @@ export class NvidiaGpuOperator extends Construct {
 
   constructor(scope: Construct, id: string, props: NvidiaGpuOperatorConstructProps) {
     super(scope, id);
+    const { plan } = props;
     const labels = { ...props.labels };
     const namespace = NVIDIA_GPU_OPERATOR_NAMESPACE;
     new KubeNamespace(this, 'Namespace', { metadata: { name: namespace, labels: { ...labels, 'openshift.io/cluster-monitoring': 'true' } } });
@@ -131,12 +163,12 @@ export class NvidiaGpuOperator extends Construct {
       kind: 'Subscription',
       metadata: { name: NVIDIA_GPU_OPERATOR_PACKAGE, namespace, labels },
       spec: {
-        channel: props.channel,
-        installPlanApproval: props.startingCSV ? InstallPlanApproval.MANUAL : InstallPlanApproval.AUTOMATIC,
+        channel: plan.channel,
+        installPlanApproval: plan.startingCSV ? InstallPlanApproval.MANUAL : InstallPlanApproval.AUTOMATIC,
         name: NVIDIA_GPU_OPERATOR_PACKAGE,
         source: 'certified-operators',
         sourceNamespace: 'openshift-marketplace',
-        ...(props.startingCSV ? { startingCSV: props.startingCSV } : {}),
+        ...(plan.startingCSV ? { startingCSV: plan.startingCSV } : {}),
       },
     });
     new ApiObject(this, 'ClusterPolicy', {
@@ -157,27 +189,24 @@ export class NvidiaGpuOperator extends Construct {
         mig: { strategy: 'single' },
       },
     });
-    const pullSecrets = props.driverImagePullSecret ? { imagePullSecrets: [props.driverImagePullSecret] } : {};
+    const pullSecrets = plan.driverImagePullSecret ? { imagePullSecrets: [plan.driverImagePullSecret] } : {};
     const names: string[] = [];
-    for (const poolName of Object.keys(props.drivers).sort()) {
-      const driver = props.drivers[poolName];
-      const pool = props.pools.find((p) => p.name === poolName);
-      if (!pool) throw new Error(`NvidiaGpuOperator: "${poolName}" is not a pool of the cluster`);
-      const name = `gpu-driver-${poolName}`;
+    for (const driver of plan.drivers) {
+      const name = `gpu-driver-${driver.pool}`;
       names.push(name);
-      new ApiObject(this, `Driver:${poolName}`, {
+      new ApiObject(this, `Driver:${driver.pool}`, {
         apiVersion: 'nvidia.com/v1alpha1',
         kind: 'NVIDIADriver',
-        metadata: { name, labels: { ...labels, 'cdk8s-kmods.io/pool': poolName } },
+        metadata: { name, labels: { ...labels, 'cdk8s-kmods.io/pool': driver.pool } },
         spec: {
           driverType: 'gpu',
           default: false,
-          repository: props.driverRepository ?? 'nvcr.io/nvidia',
+          repository: plan.driverRepository,
           image: 'driver',
           version: driver.version,
-          kernelModuleType: driver.kernelModuleType ?? NvidiaKernelModuleType.OPEN,
+          kernelModuleType: driver.kernelModuleType,
           usePrecompiled: false,
-          nodeSelector: { ...pool.nodeSelector },
+          nodeSelector: { ...driver.nodeSelector },
           ...pullSecrets,
         },
       });
