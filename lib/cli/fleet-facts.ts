@@ -1,0 +1,100 @@
+import type { Cluster } from '../fleet/cluster';
+import type { Fleet } from '../fleet/fleet';
+import { ModuleBuilds } from '../image/module-builds';
+import { KernelType } from '../node/kernel-type';
+import { OpenShiftRelease } from '../release/release-catalog';
+
+/**
+ * What the command line needs to know about one cluster of the fleet, as plain data: its pools
+ * (selector, maxUnavailable, kernel type, kernels, modules) and, per (module, kernel), where the
+ * image comes from. Read from the same constructs that synthesize `dist/`, so the checks judge
+ * exactly what is delivered.
+ */
+export interface ClusterFacts {
+  readonly name: string;
+  /** The release the cluster runs, then `upgradeTo` when set. */
+  readonly releases: ReadonlyArray<string>;
+  readonly upgradeTo?: string;
+  readonly pools: ReadonlyArray<PoolFacts>;
+  /** One entry per (module, kernel) the cluster's output delivers. */
+  readonly images: ReadonlyArray<ModuleKernelFacts>;
+  /** True when some build pushes to the internal image registry (an ImageStream). */
+  readonly usesInternalRegistry: boolean;
+  /** Modules loaded by KMM, with the pools that load them. */
+  readonly kmmModules: ReadonlyArray<string>;
+  /** True when the output has a PreflightValidationOCP (needs KMM 2.4+). */
+  readonly hasPreflightValidation: boolean;
+}
+
+export interface PoolFacts {
+  readonly name: string;
+  /** matchLabels of the MachineConfigPool's nodeSelector. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly maxUnavailable: number | string;
+  readonly kernelType: KernelType;
+  /** The pool's kernel under each of the cluster's releases, in release order. */
+  readonly kernels: ReadonlyArray<string>;
+  /** Module names the pool loads, in load order. */
+  readonly modules: ReadonlyArray<string>;
+}
+
+export interface ModuleKernelFacts {
+  readonly module: string;
+  readonly kernel: string;
+  /** `daemonset` or `kmm`. */
+  readonly loader: string;
+  /** The image loaders pull. */
+  readonly image: string;
+  /** How the image comes to exist. */
+  readonly source: 'BuildConfig' | 'KMM build' | 'prebuilt';
+  /** The BuildConfig's name, for `BuildConfig`. */
+  readonly buildConfig?: string;
+}
+
+/** The facts of every cluster, in name order. */
+export function fleetFacts(fleet: Fleet): ClusterFacts[] {
+  return fleet.clusterNames.map((name) => clusterFacts(fleet.cluster(name)));
+}
+
+export function clusterFacts(cluster: Cluster): ClusterFacts {
+  const builds = cluster.node.findChild('Builds') as ModuleBuilds;
+  const loaders = new Map(cluster.moduleDeployments.map((d) => [d.module.name, d.loader as string]));
+  const images: ModuleKernelFacts[] = builds.images.map((i) => {
+    const loader = loaders.get(i.module.name)!;
+    return {
+      module: i.module.name,
+      kernel: i.kernel.full,
+      loader,
+      image: i.image.image,
+      source: !i.image.built ? 'prebuilt' : i.buildConfig ? 'BuildConfig' : 'KMM build',
+      ...(i.buildConfig ? { buildConfig: i.buildConfig.name } : {}),
+    };
+  });
+  const kmmModules = cluster.moduleDeployments.filter((d) => d.loader === 'kmm').map((d) => d.module.name);
+  return {
+    name: cluster.name,
+    releases: cluster.releases.map((r) => r.version.toString()),
+    ...(cluster.upgradeTo ? { upgradeTo: cluster.upgradeTo.version.toString() } : {}),
+    pools: cluster.pools.map((p) => ({
+      name: p.name,
+      nodeSelector: { ...p.nodeSelector },
+      maxUnavailable: p.maxUnavailable,
+      kernelType: p.kernelType,
+      kernels: p.kernels.map((k) => k.full),
+      modules: p.modules.map((m) => m.name),
+    })),
+    images,
+    usesInternalRegistry: builds.images.some((i) => i.image.imageStream !== undefined),
+    kmmModules,
+    hasPreflightValidation: kmmModules.length > 0 && cluster.upgradeTo !== undefined,
+  };
+}
+
+/** The kernel a pool of `kernelType` boots under `release`, when the catalog has one. */
+export function kernelOf(release: OpenShiftRelease, kernelType: KernelType): string | undefined {
+  switch (kernelType) {
+    case KernelType.REALTIME: return release.realtimeKernel?.full;
+    case KernelType.SIXTY_FOUR_K_PAGES: return release.kernel64k?.full;
+    default: return release.kernel.full;
+  }
+}
