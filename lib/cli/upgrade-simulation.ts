@@ -27,6 +27,8 @@ export interface UpgradeStep {
   /** Nodes drained, rebooted into `kernel` and uncordoned in this step (none for step 0). */
   readonly nodes: ReadonlyArray<string>;
   readonly kernel?: string;
+  /** What the step is, when it is neither the state before the update nor an update of nodes. */
+  readonly note?: string;
   /** Every node left without a module after this step: `node: module: why`. */
   readonly holes: ReadonlyArray<string>;
 }
@@ -64,7 +66,8 @@ export function simulateUpgrade(facts: ClusterFacts, fleet: Fleet, to: string, n
     const targetKernel = kernelOf(target, pool.kernelType);
     steps.push({ index: ++index, pool: pool.name, nodes: [], holes: holes(facts, fleet, pool, members) });
     if (!targetKernel) {
-      steps.push({ index: ++index, pool: pool.name, nodes: [], holes: [`release ${to} has no ${pool.kernelType} kernel in the catalog`] });
+      steps.push({ index: ++index, pool: pool.name, nodes: [], note: `no ${pool.kernelType} kernel of ${to} to reboot into`,
+        holes: [`release ${to} has no ${pool.kernelType} kernel in the catalog: the pool's nodes would boot a kernel nothing is built for`] });
       continue;
     }
     // Nodes the MCO is already working on (cordoned, not yet on the new kernel) finish first.
@@ -119,8 +122,8 @@ function cmp(a: string, b: string): number {
 export function formatSimulation(sim: UpgradeSimulation): string {
   const lines = [`upgrade ${sim.cluster} ${sim.from} → ${sim.to}: ${sim.steps.filter((s) => s.nodes.length > 0).length} update steps`];
   for (const s of sim.steps) {
-    const what = s.nodes.length === 0
-      ? `pool ${s.pool}: before its update`
+    const what = s.note !== undefined ? `pool ${s.pool}: ${s.note}`
+      : s.nodes.length === 0 ? `pool ${s.pool}: before its update`
       : `pool ${s.pool}: ${s.nodes.join(', ')} drained, rebooted into ${s.kernel}, uncordoned`;
     lines.push(`  ${s.holes.length > 0 ? 'FAIL' : 'ok  '} step ${s.index}: ${what}`);
     for (const h of s.holes) lines.push(`         ${h}`);
