@@ -1,5 +1,6 @@
 import type { CliIo, ExitCode } from './cli-io';
 import { checkCommand } from './check-command';
+import { planCommand } from './plan-command';
 
 /** One `kmods` subcommand. */
 export interface Command {
@@ -20,5 +21,6 @@ export interface Command {
 export function commands(): ReadonlyArray<Command> {
   return [
     checkCommand,
+    planCommand,
   ];
 }
