@@ -22,6 +22,8 @@ export interface ClusterFacts {
   readonly usesInternalRegistry: boolean;
   /** Modules loaded by KMM, with the pools that load them. */
   readonly kmmModules: ReadonlyArray<string>;
+  /** Releases of the cluster whose builds take the Driver Toolkit from the in-cluster ImageStreamTag. */
+  readonly dtkFromImageStream: ReadonlyArray<string>;
   /** True when the output has a PreflightValidationOCP (needs KMM 2.4+). */
   readonly hasPreflightValidation: boolean;
 }
@@ -86,6 +88,9 @@ export function clusterFacts(cluster: Cluster): ClusterFacts {
     images,
     usesInternalRegistry: builds.images.some((i) => i.image.imageStream !== undefined),
     kmmModules,
+    dtkFromImageStream: cluster.releases.filter((r) => r.driverToolkitImageStreamTag !== undefined
+      && builds.images.some((i) => i.buildConfig !== undefined && [r.kernel, r.realtimeKernel, r.kernel64k].some((k) => k?.full === i.kernel.full)))
+      .map((r) => r.version.toString()),
     hasPreflightValidation: kmmModules.length > 0 && cluster.upgradeTo !== undefined,
   };
 }

@@ -40,6 +40,18 @@ export function checkPreconditions(facts: ClusterFacts, caps: ClusterCapabilitie
         + 'or enable the registry (spec.managementState: Managed with storage)' });
     }
   }
+  for (const release of facts.dtkFromImageStream) {
+    const tag = `openshift/driver-toolkit (tag of release ${release}'s RHCOS build)`;
+    if (release === facts.upgradeTo) {
+      out.push({ cluster: facts.name, level: 'warn', message: `builds for release ${release} take the Driver Toolkit from ${tag}, which the cluster `
+        + 'imports only when it starts that upgrade: they run while the first nodes reboot, and those nodes wait for their modules; '
+        + `set driverToolkitImage (oc adm release info ${release} --image-for=driver-toolkit) to build before the upgrade` });
+    }
+    if (caps.imageRegistryState === 'Removed') {
+      out.push({ cluster: facts.name, level: 'fail', message: `builds for release ${release} pull the Driver Toolkit from ${tag} through the internal `
+        + 'registry, which is Removed on this cluster: set driverToolkitImage by digest' });
+    }
+  }
   if (facts.hasPreflightValidation) {
     if (caps.kmmVersion === undefined) {
       out.push({ cluster: facts.name, level: 'warn', message: `PreflightValidationOCP with kernelVersion needs KMM ${KMM_PREFLIGHT_KERNEL_VERSION_FLOOR} or later `
