@@ -1,6 +1,7 @@
 import type { CliIo, ExitCode } from './cli-io';
 import { checkCommand } from './check-command';
 import { planCommand } from './plan-command';
+import { releaseImportCommand } from './release-import-command';
 
 /** One `kmods` subcommand. */
 export interface Command {
@@ -20,6 +21,7 @@ export interface Command {
  */
 export function commands(): ReadonlyArray<Command> {
   return [
+    releaseImportCommand,
     checkCommand,
     planCommand,
   ];
