@@ -35,7 +35,9 @@ export function parseNodeInventory(data: unknown, source: string): InventoryNode
     const status = isObject(item.status) ? item.status : {};
     const nodeInfo = isObject(status.nodeInfo) ? status.nodeInfo : {};
     const kernel = nodeInfo.kernelVersion;
+    if (!NODE_NAME.test(name) || name.length > 253) throw new CliError(`${where}: metadata.name ${JSON.stringify(name)} is not a node name (a DNS subdomain)`);
     if (typeof kernel !== 'string' || kernel === '') throw new CliError(`${where} (node ${name}): status.nodeInfo.kernelVersion is missing`);
+    if (!KERNEL_RELEASE.test(kernel)) throw new CliError(`${where} (node ${name}): status.nodeInfo.kernelVersion ${JSON.stringify(kernel)} is not a kernel release`);
     const spec = isObject(item.spec) ? item.spec : {};
     const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isObject) : [];
     const annotations = isObject(metadata.annotations) ? metadata.annotations : {};
@@ -66,6 +68,11 @@ export function matchesSelector(labels: Readonly<Record<string, string>>, select
 export function rhcosBuildOf(osImage: string): string | undefined {
   return /\b(\d{2,3}\.\d+\.\d{12}-\d+)\b/.exec(osImage)?.[1];
 }
+
+/** A node's name: a DNS-1123 subdomain (Kubernetes validates it so; a file may hold anything). */
+const NODE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/** What `uname -r` prints: no spaces, quotes or markup, at most 128 characters. */
+const KERNEL_RELEASE = /^[A-Za-z0-9._+~-]{1,128}$/;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -42,6 +42,7 @@ export function analyseCluster(folder: FolderChanges, context: PlanContext): Clu
   const kept: string[] = [];
   const other: string[] = [];
   const warnings: string[] = [];
+  const quiet: Array<{ pool: string; text: string }> = [];
   const reboot = (pool: string, reason: string): void => { reboots.set(pool, [...(reboots.get(pool) ?? []), reason]); };
   const pool = (name: string): PoolFacts | undefined => context.facts?.pools.find((p) => p.name === name);
 
@@ -61,7 +62,7 @@ export function analyseCluster(folder: FolderChanges, context: PlanContext): Clu
         }
         const effect = machineConfigEffect(c);
         if (effect.reboots) reboot(role, `${label} ${c.change}: ${effect.reason}`);
-        else rebootless.push(`pool \`${role}\`: ${label} ${c.change}: ${effect.reason}`);
+        else quiet.push({ pool: role, text: `${label} ${c.change}: ${effect.reason}` });
         break;
       }
       case 'MachineConfigPool': {
@@ -101,6 +102,11 @@ export function analyseCluster(folder: FolderChanges, context: PlanContext): Clu
     }
   }
 
+  // One update of a pool applies all its MachineConfig changes: when one reboots, the rest ride along.
+  for (const q of quiet) {
+    if (reboots.has(q.pool)) reboot(q.pool, `${q.text} (applied in the same reboot)`);
+    else rebootless.push(`pool \`${q.pool}\`: ${q.text}`);
+  }
   const rebootList = [...reboots.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, reasons]) => {
     const facts = pool(p);
     const nodes = context.nodes && facts ? nodeNames(context.nodes.filter((n) => matchesSelector(n.labels, facts.nodeSelector))) : 'every node of the pool';

@@ -63,6 +63,14 @@ describe('check --nodes', () => {
     const bad = kmods(['check', '--cluster', 'gpu-prod', '--nodes', '-'], { stdin: '{"kind":"List","items":[{"kind":"Node","metadata":{"name":"n1"},"status":{}}]}' });
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('kmods check: -: items[0] (node n1): status.nodeInfo.kernelVersion is missing');
+    const hostile = kmods(['check', '--cluster', 'gpu-prod', '--nodes', '-'], { stdin: JSON.stringify({ kind: 'List', items: [
+      { kind: 'Node', metadata: { name: 'n1](https://evil.example)' }, status: { nodeInfo: { kernelVersion: '5.14.0-427.50.1.el9_4.x86_64' } } }] }) });
+    expect(hostile.code).toBe(3);
+    expect(hostile.stderr).toContain('metadata.name "n1](https://evil.example)" is not a node name');
+    const kernel = kmods(['check', '--cluster', 'gpu-prod', '--nodes', '-'], { stdin: JSON.stringify({ kind: 'List', items: [
+      { kind: 'Node', metadata: { name: 'n1' }, status: { nodeInfo: { kernelVersion: '5.14.0`\n### pwned' } } }] }) });
+    expect(kernel.code).toBe(3);
+    expect(kernel.stderr).toContain('(node n1): status.nodeInfo.kernelVersion "5.14.0`\\n### pwned" is not a kernel release');
     const notJson = kmods(['check', '--cluster', 'gpu-prod', '--nodes', '-'], { stdin: 'NAME STATUS' });
     expect(notJson.code).toBe(3);
     expect(notJson.stderr).toContain('node inventory - is not JSON');

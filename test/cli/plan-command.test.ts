@@ -116,6 +116,22 @@ describe('kmods plan --base', () => {
     expect(pruned).not.toContain('MachineConfig');
   });
 
+  it('folding upgradeTo into release while nodes still run the old kernel: no reboot, but loaders unload and nodes are left without modules', () => {
+    const run = planWith((t) => t.replace('    release: "4.18.12"\n    upgradeTo: "4.19.3"\n', '    release: "4.19.3"\n'),
+      ['--nodes', `gpu-staging=${fixture('nodes-gpu-staging-mid-upgrade.json')}`]);
+    const staging = clusterSection(run.stdout, 'gpu-staging');
+    // MachineConfigs move to Ignition 3.5.0 with the same content: the daemon has nothing to apply.
+    expect(subsection(staging, 'Node configuration applied without a reboot')).toContain('pool `gpu`: MachineConfig `99-gpu-blacklist` changed: only the Ignition version changes');
+    expect(subsection(staging, 'Node configuration applied without a reboot')).toContain('pool `rt`: MachineConfig `99-rt-kernel-type` changed: only the Ignition version changes');
+    expect(run.stdout).toContain('**Reboots:** none');
+    const modules = subsection(staging, 'Modules');
+    expect(modules).toContain('`nvidia` unloads on pool `gpu` (nodes gpu-1, gpu-2) (DaemonSet `nvidia-5-14-0-427-50-1-el9-4-x86-64` pruned; its pods stop and unload the module)');
+    expect(modules).toContain('`nvidia`: the build for kernel 5.14.0-427.50.1.el9_4.x86_64 is removed');
+    const warnings = subsection(staging, 'Warnings');
+    expect(warnings).toContain('node gpu-2 would be left without `nvidia`: kernel 5.14.0-427.50.1.el9_4.x86_64 belongs to release 4.18.12, which cluster gpu-staging neither runs nor upgrades to');
+    expect(warnings).toContain('node storage-0 would be left without `gpfs`');
+  });
+
   it('fails on an unknown base ref or a missing --base, naming them', () => {
     const bad = kmods(['plan', '--base', 'no-such-ref'], { cwd: repo });
     expect(bad.code).toBe(3);
