@@ -107,7 +107,10 @@ function runPlan(args: string[], io: CliIo): ExitCode {
         for (const m of n.modules.filter((x) => !x.covered)) extra.push(`node ${n.node.name} would be left without \`${m.module}\`: ${m.detail}`);
       }
     }
-    if (!facts) extra.push(`cluster \`${folder.folder}\` left the fleet: its Argo CD Application / Flux Kustomization goes too; see what is pruned and kept above`);
+    if (!facts) {
+      extra.push(`cluster \`${folder.folder}\` left the fleet: Argo CD deletes its Application without a resources finalizer, so every object stays on `
+        + 'the cluster; Flux deletes its Kustomization (prune: true), which deletes the objects listed as pruned above (not the Prune=false ones)');
+    }
     return { ...plan, warnings: [...plan.warnings, ...extra] };
   });
   // Clusters with an inventory but no change still get the coverage check.
