@@ -132,6 +132,16 @@ describe('kmods plan --base', () => {
     expect(warnings).toContain('node storage-0 would be left without `gpfs`');
   });
 
+  it('removing a cluster: its objects and GitOps wiring go, with what each engine then does', () => {
+    const run = planWith((t) => t.replace(/  lab:\n    release: "4\.19\.3"\n    pools:\n      lab:\n        maxUnavailable: "50%"\n        modules: \[simple-kmod\]\n/, ''));
+    const lab = clusterSection(run.stdout, 'lab');
+    expect(lab).toContain('left the fleet: Argo CD deletes its Application without a resources finalizer');
+    expect(subsection(lab, 'Left on the cluster (Prune=false)')).toContain('MachineConfigPool `lab`');
+    expect(subsection(lab, 'Pruned by Argo CD / Flux')).toMatch(/DaemonSet `simple-kmod-5-14-0-570-22-1-el9-6-x86-64` is deleted/);
+    expect(run.stdout).toContain('- `argocd/`: Application `kmods-lab` removed');
+    expect(run.stdout).toContain('- `flux/`: Kustomization `kmods-lab` removed');
+  });
+
   it('fails on an unknown base ref or a missing --base, naming them', () => {
     const bad = kmods(['plan', '--base', 'no-such-ref'], { cwd: repo });
     expect(bad.code).toBe(3);
