@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError, CliIo, ExitCode, parseJsonInput } from './cli-io';
-import type { Command } from './commands';
+import type { Command } from './command';
 import { ClusterFacts, clusterFacts } from './fleet-facts';
 import { fleetFileOf, loadFleet } from './fleet-input';
 import { checkNodes, formatNodeReport, nodeReportFails } from './node-coverage';

@@ -4,7 +4,8 @@
  *   kmods <command> [options]      kmods <command> --help      kmods --help
  */
 import { CliError, CliIo, ExitCode, processIo } from './cli-io';
-import { Command, commands } from './commands';
+import type { Command } from './command';
+import { commands } from './commands';
 
 /** Runs `kmods` with `argv` (without node and script) and returns the exit code. */
 export function runCli(argv: ReadonlyArray<string>, io: CliIo): ExitCode {

@@ -8,7 +8,7 @@ import { changedPaths, FolderChanges, ObjectChange, OutputObject } from './outpu
 const MCO_ROLE_LABEL = 'machineconfiguration.openshift.io/role';
 
 /** What one pull request does to one cluster, as a reviewer needs it. */
-export interface ClusterPlan {
+export interface ClusterChangePlan {
   readonly cluster: string;
   /** Pools whose nodes are drained and rebooted, with every reason. */
   readonly reboots: ReadonlyArray<{ readonly pool: string; readonly nodes: string; readonly reasons: ReadonlyArray<string> }>;
@@ -34,7 +34,7 @@ export interface PlanContext {
 }
 
 /** Reads the effect of a cluster folder's changes, as the MCO, the loaders, KMM and the GitOps engines act on them. */
-export function analyseCluster(folder: FolderChanges, context: PlanContext): ClusterPlan {
+export function analyseCluster(folder: FolderChanges, context: PlanContext): ClusterChangePlan {
   const reboots = new Map<string, string[]>();
   const rebootless: string[] = [];
   const modules: string[] = [];

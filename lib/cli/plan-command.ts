@@ -6,14 +6,14 @@ import { FleetValidationError } from '../errors';
 import { OutputCheckError } from '../synth/render-fleet';
 import { readTree, synthesizeFleet } from '../synth/synthesize-fleet';
 import { CliError, CliIo, ExitCode, parseJsonInput } from './cli-io';
-import type { Command } from './commands';
+import type { Command } from './command';
 import { ClusterFacts, clusterFacts } from './fleet-facts';
 import { fleetFileOf, loadFleet } from './fleet-input';
 import { readTreeAtRef } from './git-tree';
 import { checkNodes } from './node-coverage';
 import { InventoryNode, parseNodeInventory } from './node-inventory';
 import { diffOutputs } from './output-diff';
-import { analyseCluster, ClusterPlan } from './plan-analysis';
+import { analyseCluster, ClusterChangePlan } from './plan-analysis';
 import { renderPlanMarkdown } from './plan-markdown';
 import { checkPreconditions } from './preconditions';
 
@@ -88,7 +88,7 @@ function runPlan(args: string[], io: CliIo): ExitCode {
   const folders = diffOutputs(base, head);
   const changedClusters = new Set(folders.filter((f) => f.isCluster).map((f) => f.folder));
   const warnings: string[] = [];
-  const clusters: ClusterPlan[] = folders.filter((f) => f.isCluster).map((folder) => {
+  const clusters: ClusterChangePlan[] = folders.filter((f) => f.isCluster).map((folder) => {
     const facts: ClusterFacts | undefined = fleet.clusterNames.includes(folder.folder) ? clusterFacts(fleet.cluster(folder.folder)) : undefined;
     const nodes = inventories.get(folder.folder);
     const plan = analyseCluster(folder, {

@@ -1,10 +1,10 @@
-import { ClusterPlan } from './plan-analysis';
+import { ClusterChangePlan } from './plan-analysis';
 import { FolderChanges } from './output-diff';
 
 /** Everything `kmods plan` prints. */
 export interface PlanDocument {
   readonly base: string;
-  readonly clusters: ReadonlyArray<ClusterPlan>;
+  readonly clusters: ReadonlyArray<ClusterChangePlan>;
   /** Changes to dist/argocd and dist/flux. */
   readonly gitops: ReadonlyArray<FolderChanges>;
   /** Clusters of the fleet whose output does not change. */

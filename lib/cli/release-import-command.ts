@@ -5,7 +5,7 @@ import { parseDocument } from 'yaml';
 import { FleetValidationError } from '../errors';
 import { parseFleet } from '../fleet-file/fleet-file';
 import { CliError, CliIo, ExitCode, parseJsonInput } from './cli-io';
-import type { Command } from './commands';
+import type { Command } from './command';
 import { fleetFileOf } from './fleet-input';
 import { ReleaseEntry, upsertRelease } from './fleet-yaml-edit';
 import { crossCheck, DriverToolkitInfo, parseDriverToolkitInfo, parseReleaseInfo } from './release-info';
