@@ -87,7 +87,7 @@ function runCheck(args: string[], io: CliIo): ExitCode {
 
   let failed = false;
   for (const name of clusters) {
-    const facts: ClusterFacts = clusterFacts(fleet.cluster(name));
+    const facts: ClusterFacts = clusterFacts(fleet, name);
     if (inventory) {
       const report = checkNodes(facts, fleet, inventory);
       io.stdout(formatNodeReport(report, facts));

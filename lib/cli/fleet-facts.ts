@@ -55,10 +55,12 @@ export interface ModuleKernelFacts {
 
 /** The facts of every cluster, in name order. */
 export function fleetFacts(fleet: Fleet): ClusterFacts[] {
-  return fleet.clusterNames.map((name) => clusterFacts(fleet.cluster(name)));
+  return fleet.clusterNames.map((name) => clusterFacts(fleet, name));
 }
 
-export function clusterFacts(cluster: Cluster): ClusterFacts {
+/** The facts of the named cluster. */
+export function clusterFacts(fleet: Fleet, name: string): ClusterFacts {
+  const cluster: Cluster = fleet.cluster(name);
   const builds = cluster.node.findChild('Builds') as ModuleBuilds;
   const loaders = new Map(cluster.moduleDeployments.map((d) => [d.module.name, d.loader as string]));
   const images: ModuleKernelFacts[] = builds.images.map((i) => {

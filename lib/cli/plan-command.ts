@@ -89,7 +89,7 @@ function runPlan(args: string[], io: CliIo): ExitCode {
   const changedClusters = new Set(folders.filter((f) => f.isCluster).map((f) => f.folder));
   const warnings: string[] = [];
   const clusters: ClusterChangePlan[] = folders.filter((f) => f.isCluster).map((folder) => {
-    const facts: ClusterFacts | undefined = fleet.clusterNames.includes(folder.folder) ? clusterFacts(fleet.cluster(folder.folder)) : undefined;
+    const facts: ClusterFacts | undefined = fleet.clusterNames.includes(folder.folder) ? clusterFacts(fleet, folder.folder) : undefined;
     const nodes = inventories.get(folder.folder);
     const plan = analyseCluster(folder, {
       facts,
@@ -116,7 +116,7 @@ function runPlan(args: string[], io: CliIo): ExitCode {
   // Clusters with an inventory but no change still get the coverage check.
   for (const [name, nodes] of inventories) {
     if (changedClusters.has(name)) continue;
-    const facts = clusterFacts(fleet.cluster(name));
+    const facts = clusterFacts(fleet, name);
     for (const n of checkNodes(facts, fleet, nodes).nodes) {
       for (const m of n.modules.filter((x) => !x.covered)) warnings.push(`cluster \`${name}\`: node ${n.node.name} has no \`${m.module}\`: ${m.detail}`);
     }

@@ -56,19 +56,19 @@ describe('upgrade simulation (check --upgrade-to)', () => {
     const fleet = parseFleet(exampleText
       .replace('        maxUnavailable: 1\n        modules: [nvidia]', '        maxUnavailable: 2\n        modules: [nvidia]')
       .replace('  lab:\n    release: "4.19.3"', '  lab:\n    release: "4.18.12"'));
-    const facts = clusterFacts(fleet.cluster('gpu-prod'));
+    const facts = clusterFacts(fleet, 'gpu-prod');
     const sim = simulateUpgrade(facts, fleet, '4.19.3', syntheticNodes(facts, 5));
     expect(sim.steps.map((s) => s.nodes)).toEqual([[], ['gpu-1', 'gpu-2'], ['gpu-3', 'gpu-4'], ['gpu-5']]);
     expect(sim.firstFailure?.index).toBe(2);
     expect(sim.firstFailure?.holes).toHaveLength(2);
-    const lab = clusterFacts(fleet.cluster('lab'));
+    const lab = clusterFacts(fleet, 'lab');
     const labSim = simulateUpgrade(lab, fleet, '4.19.3', syntheticNodes(lab, 3));
     expect(labSim.steps.filter((s) => s.nodes.length > 0).map((s) => s.nodes.length)).toEqual([1, 1, 1]);
   });
 
   it('orders candidates like the MCO: nodes already cordoned first, then by zone, then by name', () => {
     const fleet = parseFleet(exampleText);
-    const facts = clusterFacts(fleet.cluster('gpu-staging'));
+    const facts = clusterFacts(fleet, 'gpu-staging');
     const nodes = parseNodeInventory(JSON.parse(fs.readFileSync(fixture('nodes-gpu-staging-mid-upgrade.json'), 'utf8')), 'inventory');
     const sim = simulateUpgrade(facts, fleet, '4.19.3', nodes);
     expect(sim.steps.filter((s) => s.pool === 'gpu' && s.nodes.length > 0).map((s) => s.nodes)).toEqual([['gpu-1'], ['gpu-2']]);
