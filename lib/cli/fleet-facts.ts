@@ -24,8 +24,22 @@ export interface ClusterFacts {
   readonly kmmModules: ReadonlyArray<string>;
   /** Releases of the cluster whose builds take the Driver Toolkit from the in-cluster ImageStreamTag. */
   readonly dtkFromImageStream: ReadonlyArray<string>;
+  /** The kernel mappings of the cluster's KMM Modules, as KMM reads them. */
+  readonly kmmMappings: ReadonlyArray<KmmMappingFacts>;
   /** True when the output has a PreflightValidationOCP (needs KMM 2.4+). */
   readonly hasPreflightValidation: boolean;
+}
+
+/** One `kernelMappings` entry of a KMM Module: KMM uses the first whose literal equals, or regexp matches, the node's kernel. */
+export interface KmmMappingFacts {
+  readonly module: string;
+  readonly kmmModule: string;
+  readonly literal?: string;
+  readonly regexp?: string;
+  /** `containerImage`, possibly with `${KERNEL_FULL_VERSION}`. */
+  readonly containerImage: string;
+  /** True when KMM builds the image if it is missing (the mapping or the Module has a `build`). */
+  readonly builds: boolean;
 }
 
 export interface PoolFacts {
@@ -74,6 +88,16 @@ export function clusterFacts(fleet: Fleet, name: string): ClusterFacts {
       ...(i.buildConfig ? { buildConfig: i.buildConfig.name } : {}),
     };
   });
+  const kmmMappings: KmmMappingFacts[] = (cluster.toJson() as Array<Record<string, any>>)
+    .filter((o) => o.kind === 'Module' && String(o.apiVersion).startsWith('kmm.sigs.x-k8s.io/'))
+    .flatMap((o) => ((o.spec?.moduleLoader?.container?.kernelMappings ?? []) as Array<Record<string, any>>).map((m) => ({
+      module: String(o.metadata?.labels?.['app.kubernetes.io/name'] ?? o.metadata.name),
+      kmmModule: String(o.metadata.name),
+      ...(typeof m.literal === 'string' ? { literal: m.literal } : {}),
+      ...(typeof m.regexp === 'string' ? { regexp: m.regexp } : {}),
+      containerImage: String(m.containerImage ?? o.spec?.moduleLoader?.container?.containerImage ?? ''),
+      builds: m.build !== undefined || o.spec?.moduleLoader?.container?.build !== undefined,
+    })));
   const kmmModules = cluster.moduleDeployments.filter((d) => d.loader === 'kmm').map((d) => d.module.name);
   return {
     name: cluster.name,
@@ -90,6 +114,7 @@ export function clusterFacts(fleet: Fleet, name: string): ClusterFacts {
     images,
     usesInternalRegistry: builds.images.some((i) => i.image.imageStream !== undefined),
     kmmModules,
+    kmmMappings,
     dtkFromImageStream: cluster.releases.filter((r) => r.driverToolkitImageStreamTag !== undefined
       && builds.images.some((i) => i.buildConfig !== undefined && [r.kernel, r.realtimeKernel, r.kernel64k].some((k) => k?.full === i.kernel.full)))
       .map((r) => r.version.toString()),

@@ -38,7 +38,30 @@ export function coverageOf(facts: ClusterFacts, fleet: Fleet, pool: PoolFacts, m
     const build = entry.source === 'BuildConfig' ? `BuildConfig ${entry.buildConfig}` : entry.source;
     return { module, covered: true, detail: `${build} → ${entry.image} (loader: ${entry.loader})` };
   }
+  const kmm = kmmMappingFor(facts, module, kernel);
+  if (kmm?.regexp !== undefined) {
+    const image = kmm.containerImage.split('${KERNEL_FULL_VERSION}').join(kernel);
+    if (kmm.builds) return { module, covered: true, detail: `KMM Module ${kmm.kmmModule}: regexp ${kmm.regexp} → ${image}, built by KMM when a node runs this kernel (loader: kmm)` };
+    return { module, covered: false, detail: `KMM Module ${kmm.kmmModule} maps kernel ${kernel} by regexp ${kmm.regexp} to ${image}, a prebuilt image `
+      + `no catalog entry vouches for (add it to modules.${module}.source.prebuilt.images or import the release)` };
+  }
   return { module, covered: false, detail: whyUncovered(facts, fleet, pool, module, kernel) };
+}
+
+/**
+ * The KMM kernel mapping that applies to `kernel`: the first entry whose literal equals it or
+ * whose regexp matches it (KMM `internal/module` kernel mapper; Go RE2 regexps, which the
+ * anchored `^…$` patterns we emit read the same in JavaScript).
+ */
+function kmmMappingFor(facts: ClusterFacts, module: string, kernel: string) {
+  return facts.kmmMappings.filter((m) => m.module === module).find((m) => {
+    if (m.literal !== undefined) return m.literal === kernel;
+    try {
+      return m.regexp !== undefined && new RegExp(m.regexp).test(kernel);
+    } catch {
+      return false;
+    }
+  });
 }
 
 function whyUncovered(facts: ClusterFacts, fleet: Fleet, pool: PoolFacts, module: string, kernel: string): string {

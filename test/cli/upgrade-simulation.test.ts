@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { clusterFacts } from '../../lib/cli/fleet-facts';
+import { coverageOf } from '../../lib/cli/node-coverage';
 import { parseNodeInventory } from '../../lib/cli/node-inventory';
 import { scaledMaxUnavailable, simulateUpgrade, syntheticNodes } from '../../lib/cli/upgrade-simulation';
 import { parseFleet } from '../../lib/fleet-file/fleet-file';
@@ -74,6 +75,25 @@ describe('upgrade simulation (check --upgrade-to)', () => {
     expect(sim.steps.filter((s) => s.pool === 'gpu' && s.nodes.length > 0).map((s) => s.nodes)).toEqual([['gpu-1'], ['gpu-2']]);
     expect(sim.steps.filter((s) => s.pool === 'storage' && s.nodes.length > 0).map((s) => s.nodes)).toEqual([['storage-0'], ['storage-1']]);
     expect(sim.firstFailure).toBeUndefined();
+  });
+
+  it('a KMM module with a regexp kernel mapping is covered for a new kernel: KMM builds it when a node runs it', () => {
+    const text = exampleText
+      .replace('modules:\n  # NVIDIA', `  "4.19.9":\n    example: true\n    kernel: 5.14.0-570.30.1.el9_6.x86_64\n    driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}\n\nmodules:\n  # NVIDIA`)
+      .replace('    loader: daemonset\n    rollout: RollingUpdate\n    rolloutMaxUnavailable: 1\n', '    loader: kmm\n    kmmKernelMapping: regexp\n')
+      .replace('      - name: simple-kmod\n        parameters:\n          greeting: "hello from cdk8s-kmods"\n      - name: simple-procfs-kmod', '      - name: simple-procfs-kmod\n      - name: simple-kmod');
+    const fleet = parseFleet(text);
+    const facts = clusterFacts(fleet, 'lab');
+    expect(facts.kmmMappings.some((m) => m.regexp !== undefined && m.builds)).toBe(true);
+    const cover = coverageOf(facts, fleet, facts.pools[0], 'simple-kmod', '5.14.0-570.30.1.el9_6.x86_64');
+    expect(cover.covered).toBe(true);
+    expect(cover.detail).toMatch(/^KMM Module simple-kmod-lab: regexp \^.*\$ → \S+simple-kmod:5\.14\.0-570\.30\.1\.el9_6\.x86_64, built by KMM when a node runs this kernel/);
+    const sim = simulateUpgrade(facts, fleet, '4.19.9', syntheticNodes(facts, 2));
+    expect(sim.steps.filter((s) => s.nodes.length > 0)).toHaveLength(2);
+    expect(sim.firstFailure).toBeUndefined();
+    // The same module by DaemonSet has no build for the new kernel.
+    const daemonset = parseFleet(text.replace('    loader: kmm\n    kmmKernelMapping: regexp\n', '    loader: daemonset\n'));
+    expect(simulateUpgrade(clusterFacts(daemonset, 'lab'), daemonset, '4.19.9', syntheticNodes(clusterFacts(daemonset, 'lab'), 2)).firstFailure?.index).toBe(2);
   });
 
   it('a target release without the pool\'s realtime kernel fails at the realtime pool', () => {
