@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'node:util';
 import { FleetValidationError } from '../errors';
+import { KERNEL_ANNOTATION } from '../labels';
 import { OutputCheckError } from '../synth/render-fleet';
 import { readTree, synthesizeFleet } from '../synth/synthesize-fleet';
 import { CliError, CliIo, ExitCode, parseJsonInput } from './cli-io';
@@ -12,7 +13,7 @@ import { fleetFileOf, loadFleet } from './fleet-input';
 import { readTreeAtRef } from './git-tree';
 import { checkNodes } from './node-coverage';
 import { InventoryNode, parseNodeInventory } from './node-inventory';
-import { diffOutputs } from './output-diff';
+import { diffOutputs, OutputObject } from './output-diff';
 import { analyseCluster, ClusterChangePlan } from './plan-analysis';
 import { renderPlanMarkdown } from './plan-markdown';
 import { checkPreconditions } from './preconditions';
@@ -43,6 +44,14 @@ export const planCommand: Command = {
   usage: USAGE,
   run: (args, io) => runPlan(args, io),
 };
+
+/** The kernel a loader DaemonSet or BuildConfig is for (its kernel annotation, or the loader's KMODS_KERNEL). */
+function kernelOf(obj: OutputObject): string | undefined {
+  const annotated = obj.metadata.annotations?.[KERNEL_ANNOTATION];
+  if (annotated) return annotated;
+  const containers = ((obj.spec as Record<string, any> | undefined)?.template?.spec?.containers ?? []) as Array<{ env?: Array<{ name: string; value?: string }> }>;
+  return containers.flatMap((c) => c.env ?? []).find((e) => e.name === 'KMODS_KERNEL')?.value;
+}
 
 function runPlan(args: string[], io: CliIo): ExitCode {
   const { values } = parseArgs({
@@ -101,6 +110,16 @@ function runPlan(args: string[], io: CliIo): ExitCode {
     if (facts) {
       const needsBuilds = folder.changes.some((c) => c.change === 'added' && (c.kind === 'BuildConfig' || c.kind === 'PreflightValidationOCP'));
       if (needsBuilds) extra.push(...checkPreconditions(facts, {}).map((p) => p.message));
+    }
+    if (facts) {
+      // A kernel the base output served and the new one does not: every node still on it loses its modules.
+      const served = new Set(facts.pools.flatMap((p) => p.kernels));
+      const dropped = [...new Set(folder.changes.filter((c) => c.change === 'removed' && (c.kind === 'DaemonSet' || c.kind === 'BuildConfig'))
+        .map((c) => kernelOf(c.before!)).filter((k): k is string => k !== undefined && !served.has(k)))].sort();
+      for (const k of dropped) {
+        extra.push(`kernel ${k} loses its builds and loaders: a node still running it keeps no module after its loader is pruned; `
+          + `merge only when no node runs it (kmods check --cluster ${folder.folder} --nodes <oc get nodes -o json>)`);
+      }
     }
     if (facts && nodes) {
       for (const n of checkNodes(facts, fleet, nodes).nodes) {

@@ -130,6 +130,8 @@ describe('kmods plan --base', () => {
     const warnings = subsection(staging, 'Warnings');
     expect(warnings).toContain('node gpu-2 would be left without `nvidia`: kernel 5.14.0-427.50.1.el9_4.x86_64 belongs to release 4.18.12, which cluster gpu-staging neither runs nor upgrades to');
     expect(warnings).toContain('node storage-0 would be left without `gpfs`');
+    expect(warnings).toContain('kernel 5.14.0-427.50.1.el9_4.x86_64 loses its builds and loaders: a node still running it keeps no module');
+    expect(warnings).toContain('kernel 5.14.0-427.50.1.el9_4.x86_64+rt loses its builds and loaders');
   });
 
   it('removing a cluster: its objects and GitOps wiring go, with what each engine then does', () => {
