@@ -1,14 +1,15 @@
-import type { Cluster } from '../fleet/cluster';
 import type { Fleet } from '../fleet/fleet';
-import { ModuleBuilds } from '../image/module-builds';
+import { KERNEL_ANNOTATION, MODULE_LABEL } from '../labels';
+import { LoaderKind } from '../module/kernel-module';
 import { KernelType } from '../node/kernel-type';
+import { ClusterPlan, ImageOrigin } from '../plan/cluster-plan';
 import { OpenShiftRelease } from '../release/release-catalog';
 
 /**
  * What the command line needs to know about one cluster of the fleet, as plain data: its pools
  * (selector, maxUnavailable, kernel type, kernels, modules) and, per (module, kernel), where the
- * image comes from. Read from the same constructs that synthesize `dist/`, so the checks judge
- * exactly what is delivered.
+ * image comes from. Read from the cluster's plan and the objects rendered from it, the same that
+ * synthesis writes to `dist/`, so the checks judge exactly what is delivered.
  */
 export interface ClusterFacts {
   readonly name: string;
@@ -72,23 +73,29 @@ export function fleetFacts(fleet: Fleet): ClusterFacts[] {
   return fleet.clusterNames.map((name) => clusterFacts(fleet, name));
 }
 
-/** The facts of the named cluster. */
+/**
+ * The facts of the named cluster: pools, kernels and images from its plan (`Fleet.plan`), and what
+ * only the rendered objects carry (BuildConfig names, KMM kernel mappings, PreflightValidationOCP)
+ * from the objects synthesis writes.
+ */
 export function clusterFacts(fleet: Fleet, name: string): ClusterFacts {
-  const cluster: Cluster = fleet.cluster(name);
-  const builds = cluster.node.findChild('Builds') as ModuleBuilds;
-  const loaders = new Map(cluster.moduleDeployments.map((d) => [d.module.name, d.loader as string]));
-  const images: ModuleKernelFacts[] = builds.images.map((i) => {
-    const loader = loaders.get(i.module.name)!;
+  const plan: ClusterPlan = fleet.plan(name);
+  const objects = fleet.chartForSynthesis(name).toJson() as Array<Record<string, any>>;
+  const buildConfigs = new Map(objects.filter((o) => o.kind === 'BuildConfig')
+    .map((o) => [`${o.metadata.labels?.[MODULE_LABEL]}|${o.metadata.annotations?.[KERNEL_ANNOTATION]}`, String(o.metadata.name)]));
+  const loaders = new Map(plan.modules.map((d) => [d.module, d.loader as string]));
+  const images: ModuleKernelFacts[] = plan.images.map((i) => {
+    const buildConfig = i.origin === ImageOrigin.BUILT_HERE ? buildConfigs.get(`${i.module}|${i.kernel}`) : undefined;
     return {
-      module: i.module.name,
-      kernel: i.kernel.full,
-      loader,
-      image: i.image.image,
-      source: !i.image.built ? 'prebuilt' : i.buildConfig ? 'BuildConfig' : 'KMM build',
-      ...(i.buildConfig ? { buildConfig: i.buildConfig.name } : {}),
+      module: i.module,
+      kernel: i.kernel,
+      loader: loaders.get(i.module)!,
+      image: i.image,
+      source: i.origin === ImageOrigin.PREBUILT ? 'prebuilt' : i.origin === ImageOrigin.BUILT_BY_KMM ? 'KMM build' : 'BuildConfig',
+      ...(buildConfig ? { buildConfig } : {}),
     };
   });
-  const kmmMappings: KmmMappingFacts[] = (cluster.toJson() as Array<Record<string, any>>)
+  const kmmMappings: KmmMappingFacts[] = objects
     .filter((o) => o.kind === 'Module' && String(o.apiVersion).startsWith('kmm.sigs.x-k8s.io/'))
     .flatMap((o) => ((o.spec?.moduleLoader?.container?.kernelMappings ?? []) as Array<Record<string, any>>).map((m) => ({
       module: String(o.metadata?.labels?.['app.kubernetes.io/name'] ?? o.metadata.name),
@@ -98,27 +105,26 @@ export function clusterFacts(fleet: Fleet, name: string): ClusterFacts {
       containerImage: String(m.containerImage ?? o.spec?.moduleLoader?.container?.containerImage ?? ''),
       builds: m.build !== undefined || o.spec?.moduleLoader?.container?.build !== undefined,
     })));
-  const kmmModules = cluster.moduleDeployments.filter((d) => d.loader === 'kmm').map((d) => d.module.name);
+  const builtFrom = (version: string): boolean => plan.images.some((i) => i.origin === ImageOrigin.BUILT_HERE
+    && plan.kernels.find((k) => k.full === i.kernel)?.release === version);
   return {
-    name: cluster.name,
-    releases: cluster.releases.map((r) => r.version.toString()),
-    ...(cluster.upgradeTo ? { upgradeTo: cluster.upgradeTo.version.toString() } : {}),
-    pools: cluster.pools.map((p) => ({
+    name: plan.name,
+    releases: plan.releases,
+    ...(plan.upgradeTo ? { upgradeTo: plan.upgradeTo } : {}),
+    pools: plan.pools.map((p) => ({
       name: p.name,
-      nodeSelector: { ...p.nodeSelector },
+      nodeSelector: p.nodeSelector,
       maxUnavailable: p.maxUnavailable,
       kernelType: p.kernelType,
-      kernels: p.kernels.map((k) => k.full),
-      modules: p.modules.map((m) => m.name),
+      kernels: p.kernels,
+      modules: p.modules,
     })),
     images,
-    usesInternalRegistry: builds.images.some((i) => i.image.imageStream !== undefined),
-    kmmModules,
+    usesInternalRegistry: plan.images.some((i) => i.imageStream !== undefined),
+    kmmModules: plan.modules.filter((d) => d.loader === LoaderKind.KMM).map((d) => d.module),
     kmmMappings,
-    dtkFromImageStream: cluster.releases.filter((r) => r.driverToolkitImageStreamTag !== undefined
-      && builds.images.some((i) => i.buildConfig !== undefined && [r.kernel, r.realtimeKernel, r.kernel64k].some((k) => k?.full === i.kernel.full)))
-      .map((r) => r.version.toString()),
-    hasPreflightValidation: kmmModules.length > 0 && cluster.upgradeTo !== undefined,
+    dtkFromImageStream: plan.releases.filter((v) => fleet.releases.tryGet(v)?.driverToolkitImageStreamTag !== undefined && builtFrom(v)),
+    hasPreflightValidation: objects.some((o) => o.kind === 'PreflightValidationOCP'),
   };
 }
 
