@@ -58,7 +58,7 @@ describe('renderGitOps: Argo CD', () => {
       expect(app.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
       expect(app.spec.ignoreDifferences).toEqual([
         { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', jsonPointers: ['/spec/paused'] },
-        { group: 'apps', kind: 'DaemonSet', jqPathExpressions: ['.spec.template.spec.containers[] | select(.name == "loader") | .image'] },
+        { group: 'apps', kind: 'DaemonSet', jqPathExpressions: ['.spec.template.spec.initContainers[]? | select(.name | startswith("modules-") or startswith("firmware-")) | .image'] },
       ]);
     }
     expect(ofKind(out, 'ApplicationSet')).toEqual([]);

@@ -2,11 +2,11 @@ import { Construct } from 'constructs';
 import { ProblemCollector } from '../../errors';
 import type { Cluster } from '../../fleet/cluster';
 import { LoaderKind } from '../../module/kernel-module';
-import { isLabelValue, LABEL_VALUE_RULE } from '../../names';
-import { NFD_KERNEL_LABEL } from '../../release/kernel-version';
 import { LoaderDaemonSet } from './loader-daemon-set';
 import { LoaderRbac } from './loader-rbac';
 import { LoaderScript } from './loader-script';
+import { LoaderLabelGrant, NodeLabelPolicy } from './node-label-policy';
+import { isNodeReadyLabelKeyValid, nodeReadyLabelKey, nodeReadyLabelValue } from './node-ready-label';
 import { NodeFeatureDiscovery } from './node-feature-discovery';
 
 export interface ModuleLoadersProps {
@@ -18,11 +18,16 @@ export interface ModuleLoadersProps {
 
 /**
  * Every loader of a cluster: for each module its pools load with `LoaderKind.DAEMONSET`, a
- * ServiceAccount + SCC RoleBinding and a script ConfigMap, and one DaemonSet per kernel the
- * module's pools run or will run. Also the optional Node Feature Discovery install.
+ * ServiceAccount with its bindings and a script ConfigMap, and one DaemonSet per pool; once per
+ * cluster the node-label ClusterRole and admission policy. Also the optional Node Feature
+ * Discovery install (loaders do not need it).
+ *
+ * The loader container runs the Driver Toolkit image of the cluster's current release: it has sh
+ * and kmod, it is pinned by digest in the release catalog, and `oc adm release mirror` mirrors it
+ * with the release for disconnected clusters.
  */
 export class ModuleLoaders extends Construct {
-  /** The DaemonSets, in module then kernel order. */
+  /** The DaemonSets, in module then pool order. */
   public readonly daemonSets: ReadonlyArray<LoaderDaemonSet>;
 
   constructor(scope: Construct, id: string, props: ModuleLoadersProps) {
@@ -32,36 +37,46 @@ export class ModuleLoaders extends Construct {
     const problems = new ProblemCollector();
     const deployments = cluster.moduleDeployments.filter((d) => d.loader === LoaderKind.DAEMONSET);
 
-    for (const { module, pools } of deployments) {
+    for (const { module } of deployments) {
       if (!module.toleratesCordon) {
         problems.add(['modules', module.name, 'toleratesCordon'],
           `cluster "${cluster.name}" loads this module with a DaemonSet, and DaemonSet pods always stay on cordoned and draining nodes `
           + '(the DaemonSet controller adds the node.kubernetes.io/unschedulable toleration, and drains skip DaemonSet pods)',
           false, 'true, or loader: kmm (KMM unloads the module when a node is cordoned)');
       }
-      for (const pool of pools) {
-        for (const kernel of pool.kernels) {
-          if (!isLabelValue(kernel.nfdLabelValue)) {
-            problems.add(['clusters', cluster.name, 'pools', pool.name, 'kernelType'],
-              `kernel ${kernel.full} cannot be selected: NFD would label it ${NFD_KERNEL_LABEL}=${kernel.nfdLabelValue}, which is not a label value`,
-              kernel.nfdLabelValue, LABEL_VALUE_RULE);
-          }
+      if (!isNodeReadyLabelKeyValid(namespace, module.name)) {
+        problems.add(['clusters', cluster.name, 'namespace'],
+          `the node label of module "${module.name}" would be ${nodeReadyLabelKey(namespace, module.name)}, whose name part is longer than 63 characters`,
+          namespace, 'a namespace and module name of at most 56 characters together');
+      }
+    }
+    if (deployments.length > 0) {
+      for (const release of cluster.releases) {
+        if (!release.version.atLeast(4, 17)) {
+          problems.add(['clusters', cluster.name, 'release'],
+            `release ${release.version} cannot run DaemonSet loaders: their node-label policy needs ValidatingAdmissionPolicy v1 and node-bound tokens (OpenShift 4.17+)`,
+            String(release.version), 'releases 4.17 and later, or loader: kmm');
         }
       }
     }
     problems.throwIfAny();
 
     const daemonSets: LoaderDaemonSet[] = [];
-    for (const { module, pools, kernels } of deployments) {
+    const grants: LoaderLabelGrant[] = [];
+    for (const { module, pools } of deployments) {
       const scope = new Construct(this, module.name);
       const rbac = new LoaderRbac(scope, 'Rbac', { moduleName: module.name, namespace, labels: props.labels });
-      const script = new LoaderScript(scope, 'Script', { module, namespace, labels: props.labels });
-      for (const kernel of kernels) {
-        daemonSets.push(new LoaderDaemonSet(scope, kernel.nameToken, {
+      const labelKey = nodeReadyLabelKey(namespace, module.name);
+      grants.push({ namespace, serviceAccountName: rbac.serviceAccountName, labelKey });
+      const script = new LoaderScript(scope, 'Script', {
+        module, namespace, nodeLabelKey: labelKey, nodeLabelValue: nodeReadyLabelValue(module.version), labels: props.labels,
+      });
+      for (const pool of pools) {
+        daemonSets.push(new LoaderDaemonSet(scope, pool.name, {
           module,
-          kernel,
-          pools: pools.filter((p) => p.kernels.some((k) => k.full === kernel.full)),
+          pool: { name: pool.name, nodeSelector: pool.nodeSelector, kernels: pool.kernels },
           namespace,
+          loaderImage: cluster.release.driverToolkitImage,
           serviceAccountName: rbac.serviceAccountName,
           scriptConfigMap: script.configMapName,
           scriptSha256: script.sha256,
@@ -70,6 +85,7 @@ export class ModuleLoaders extends Construct {
       }
     }
     this.daemonSets = daemonSets;
+    if (grants.length > 0) new NodeLabelPolicy(this, 'NodeLabelPolicy', { grants, labels: props.labels });
 
     if (cluster.installNodeFeatureDiscovery) new NodeFeatureDiscovery(this, 'NodeFeatureDiscovery', { labels: props.labels });
   }
