@@ -189,7 +189,7 @@ export const FLEET_SCHEMA: JsonSchema = {
           type: 'string', pattern: '^https://', default: 'https://kubernetes.default.svc',
           description: 'API server Argo CD deploys this cluster to; a hub managing many clusters needs each one\'s own',
         },
-        installNodeFeatureDiscovery: { type: 'boolean', default: false, description: 'install the Node Feature Discovery operator and an instance (loaders need its kernel label)' },
+        installNodeFeatureDiscovery: { type: 'boolean', default: false, description: 'install the Node Feature Discovery operator and an instance (loaders do not need it)' },
         installKmmOperator: { type: 'boolean', default: false, description: 'install the Kernel Module Management operator through OLM' },
         kmmKernelMapping: { enum: ['literal', 'regexp'], default: 'literal', description: 'how KMM Modules map kernels to images: literal or regexp' },
         ignitionVersion: { enum: ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0', '3.5.0'], description: 'pin a lower Ignition spec version for MachineConfigs' },
