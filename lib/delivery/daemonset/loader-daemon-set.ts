@@ -67,6 +67,8 @@ export interface LoaderDaemonSetProps {
   readonly scriptConfigMap: string;
   /** SHA-256 of the loader script. */
   readonly scriptSha256: string;
+  /** Mount the ServiceAccount token (the loader sets its node label). @default true */
+  readonly apiAccess?: boolean;
   /** Labels of the DaemonSet object. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -178,7 +180,7 @@ export class LoaderDaemonSet extends Construct {
           spec: {
             serviceAccountName: props.serviceAccountName,
             // The token patches this node's label; the policy lets it change nothing else.
-            automountServiceAccountToken: true,
+            automountServiceAccountToken: props.apiAccess ?? true,
             priorityClassName: 'system-node-critical',
             terminationGracePeriodSeconds: 60,
             nodeSelector: { ...pool.nodeSelector },

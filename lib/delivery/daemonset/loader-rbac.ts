@@ -11,7 +11,9 @@ export interface LoaderRbacProps {
   readonly moduleName: string;
   /** Namespace of the loaders. */
   readonly namespace: string;
-  /** Labels of both objects. @default - none */
+  /** Bind the ServiceAccount to the node-label ClusterRole. @default true */
+  readonly nodeLabel?: boolean;
+  /** Labels of every object. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -31,12 +33,14 @@ export class LoaderRbac extends Construct {
     const labels = { ...props.labels };
     new KubeServiceAccount(this, 'Resource', {
       metadata: { name: this.serviceAccountName, namespace: props.namespace, labels },
+      ...(props.nodeLabel === false ? { automountServiceAccountToken: false } : {}),
     });
     new KubeRoleBinding(this, 'PrivilegedScc', {
       metadata: { name: `${this.serviceAccountName}-privileged-scc`, namespace: props.namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PRIVILEGED_SCC_CLUSTER_ROLE },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: props.namespace }],
     });
+    if (props.nodeLabel === false) return;
     new KubeClusterRoleBinding(this, 'NodeLabel', {
       metadata: { name: boundedName([NODE_LABEL_POLICY_NAME, props.namespace, props.moduleName], 253), labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: NODE_LABEL_POLICY_NAME },

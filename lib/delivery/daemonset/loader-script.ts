@@ -49,10 +49,10 @@ const FIRMWARE_SEGMENT = /^[A-Za-z0-9._-]+$/;
 export interface LoaderScriptOptions {
   /** Namespace of the loaders (part of the node label key and of the firmware list's name). */
   readonly namespace: string;
-  /** The node label key the loader sets and removes. */
-  readonly nodeLabelKey: string;
-  /** The node label's value. */
-  readonly nodeLabelValue: string;
+  /** The node label key the loader sets and removes. @default - no node label (releases before OpenShift 4.17) */
+  readonly nodeLabelKey?: string;
+  /** The node label's value. @default '' */
+  readonly nodeLabelValue?: string;
 }
 
 /**
@@ -84,7 +84,8 @@ export function renderLoaderScript(module: KernelModule, options: LoaderScriptOp
   const add = (...more: string[]): void => { lines.push(...more); };
   const order = module.loadOrder;
   const firmware = module.firmwarePath !== undefined;
-  const labelPatch = (value: string | null): string => JSON.stringify({ metadata: { labels: { [options.nodeLabelKey]: value } } });
+  const labelKey = options.nodeLabelKey;
+  const labelPatch = (value: string | null): string => JSON.stringify({ metadata: { labels: { [labelKey ?? '']: value } } });
 
   add(
     '#!/bin/sh',
@@ -99,8 +100,8 @@ export function renderLoaderScript(module: KernelModule, options: LoaderScriptOp
     `FIRMWARE_LIST=${q(`${LOADER_PATHS.firmwareManifestDir}/${options.namespace}.${module.name}.files`)}`,
     `KEEP_LOADED_ON_STOP=${module.keepLoadedOnStop ? 'true' : 'false'}`,
     `RETRY_SECONDS="\${${RETRY_SECONDS_ENV}:-30}"`,
-    `LABEL_SET=${q(labelPatch(options.nodeLabelValue))}`,
-    `LABEL_REMOVE=${q(labelPatch(null))}`,
+    `LABEL_SET=${q(labelKey === undefined ? '' : labelPatch(options.nodeLabelValue ?? ''))}`,
+    `LABEL_REMOVE=${q(labelKey === undefined ? '' : labelPatch(null))}`,
     `MODULES=${q(order.map((m) => sysfsModuleName(m.name)).join(' '))}`,
     `MODULES_LAST_FIRST=${q([...order].reverse().map((m) => sysfsModuleName(m.name)).join(' '))}`,
     '',
@@ -148,6 +149,7 @@ export function renderLoaderScript(module: KernelModule, options: LoaderScriptOp
     '',
     '# Sets or removes this module\'s label on this node (a JSON merge patch; the ServiceAccount may change nothing else).',
     'node_label() {',
+    '  [ -n "$1" ] || return 0  # no node label on this cluster',
     '  token=/var/run/secrets/kubernetes.io/serviceaccount/token',
     '  ca=/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
     `  if [ -z "\${${NODE_NAME_ENV}:-}" ] || [ -z "\${KUBERNETES_SERVICE_HOST:-}" ] || [ ! -r "$token" ]; then`,
@@ -367,10 +369,10 @@ function checkShellInputs(module: KernelModule): void {
 export interface LoaderScriptProps {
   /** The module whose loader script this is. */
   readonly module: KernelModule;
-  /** The node label key the loader sets and removes. */
-  readonly nodeLabelKey: string;
-  /** The node label's value. */
-  readonly nodeLabelValue: string;
+  /** The node label key the loader sets and removes. @default - no node label */
+  readonly nodeLabelKey?: string;
+  /** The node label's value. @default '' */
+  readonly nodeLabelValue?: string;
   /** Namespace of the loaders. */
   readonly namespace: string;
   /** Labels of the ConfigMap. @default - none */

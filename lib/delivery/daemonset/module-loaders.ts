@@ -50,26 +50,20 @@ export class ModuleLoaders extends Construct {
           namespace, 'a namespace and module name of at most 56 characters together');
       }
     }
-    if (deployments.length > 0) {
-      for (const release of cluster.releases) {
-        if (!release.version.atLeast(4, 17)) {
-          problems.add(['clusters', cluster.name, 'release'],
-            `release ${release.version} cannot run DaemonSet loaders: their node-label policy needs ValidatingAdmissionPolicy v1 and node-bound tokens (OpenShift 4.17+)`,
-            String(release.version), 'releases 4.17 and later, or loader: kmm');
-        }
-      }
-    }
     problems.throwIfAny();
 
+    // The node label needs ValidatingAdmissionPolicy v1 and node-bound tokens (Kubernetes 1.30,
+    // OpenShift 4.17) to stay minimal; before that the loaders get no API access and set no label.
+    const nodeLabel = cluster.releases.every((r) => r.version.atLeast(4, 17));
     const daemonSets: LoaderDaemonSet[] = [];
     const grants: LoaderLabelGrant[] = [];
     for (const { module, pools } of deployments) {
       const scope = new Construct(this, module.name);
-      const rbac = new LoaderRbac(scope, 'Rbac', { moduleName: module.name, namespace, labels: props.labels });
+      const rbac = new LoaderRbac(scope, 'Rbac', { moduleName: module.name, namespace, nodeLabel, labels: props.labels });
       const labelKey = nodeReadyLabelKey(namespace, module.name);
       grants.push({ namespace, serviceAccountName: rbac.serviceAccountName, labelKey });
       const script = new LoaderScript(scope, 'Script', {
-        module, namespace, nodeLabelKey: labelKey, nodeLabelValue: nodeReadyLabelValue(module.version), labels: props.labels,
+        module, namespace, labels: props.labels, ...(nodeLabel ? { nodeLabelKey: labelKey, nodeLabelValue: nodeReadyLabelValue(module.version) } : {}),
       });
       for (const pool of pools) {
         daemonSets.push(new LoaderDaemonSet(scope, pool.name, {
@@ -80,12 +74,13 @@ export class ModuleLoaders extends Construct {
           serviceAccountName: rbac.serviceAccountName,
           scriptConfigMap: script.configMapName,
           scriptSha256: script.sha256,
+          apiAccess: nodeLabel,
           labels: props.labels,
         }));
       }
     }
     this.daemonSets = daemonSets;
-    if (grants.length > 0) new NodeLabelPolicy(this, 'NodeLabelPolicy', { grants, labels: props.labels });
+    if (nodeLabel && grants.length > 0) new NodeLabelPolicy(this, 'NodeLabelPolicy', { grants, labels: props.labels });
 
     if (cluster.installNodeFeatureDiscovery) new NodeFeatureDiscovery(this, 'NodeFeatureDiscovery', { labels: props.labels });
   }

@@ -233,12 +233,17 @@ describe('rollout and cordon', () => {
 });
 
 describe('releases', () => {
-  test('DaemonSet loaders need OpenShift 4.17+ (admission policy v1, node-bound tokens): an older release fails synth, naming cluster and field', () => {
+  test('before OpenShift 4.17 (no admission policy v1, no node-bound tokens) loaders get no API access and set no node label', () => {
     const fleet = testFleet({
       releases: [...TEST_RELEASES, { version: '4.16.9', kernel: '5.14.0-427.1.1.el9_4.x86_64', driverToolkitImage: `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}` }],
     });
-    expect(() => fleet.addCluster('old', { release: '4.16.9', pools: { p: { modules: ['gpfs'] } } })).toThrow(/clusters\.old\.release.*4\.16\.9 cannot run DaemonSet loaders/);
-    expect(() => fleet.addCluster('old-kmm', { release: '4.16.9', defaultLoader: LoaderKind.KMM, pools: { p: { modules: ['gpfs'] } } })).not.toThrow();
+    const ms = renderClusterManifests(fleet.addCluster('old', { release: '4.16.9', upgradeTo: '4.18.12', pools: { p: { modules: ['gpfs'] } } }));
+    expect(ms.filter((m) => ['ClusterRole', 'ClusterRoleBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(m.kind))).toEqual([]);
+    expect(podSpec(daemonSets(ms)[0]).automountServiceAccountToken).toBe(false);
+    expect((ms.find((m) => m.kind === 'ServiceAccount') as any).automountServiceAccountToken).toBe(false);
+    const script = (ms.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gpfs-loader') as any).data['load.sh'];
+    expect(script).toContain("LABEL_SET=''");
+    expect(script).not.toContain('node.cdk8s-kmods.io');
   });
 });
 
