@@ -73,6 +73,8 @@ export async function runLoadersInGuest(plan: GuestPlan): Promise<GuestReport> {
   const copied = `${LOADER_PATHS.imagesDir}/${release}`;
   for (const [guest, host] of moduleTree(path.join(plan.workDir, 'image-opt'), copied, release, plan.imageModules)) image.hostFile(guest, host);
   for (const [guest, content] of Object.entries(plan.imageFiles)) image.file(`${copied}${guest}`, content);
+  // The module image's own layout too (/opt/lib/modules/<kernel>), for steps that run modprobe by hand.
+  image.symlink('/opt', copied);
   plan.loaders.forEach((loader, i) => image.file(`/etc/kmods-loader-${i}/load.sh`, loader.script));
   image.file('/init', initScript(plan), 0o755);
 
