@@ -69,6 +69,8 @@ export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', resource: 'clusterrolebindings', namespaced: false, wave: SyncWave.ACCESS },
   { group: 'rbac.authorization.k8s.io', kind: 'Role', resource: 'roles', namespaced: true, wave: SyncWave.ACCESS, pruneLast: true },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', resource: 'rolebindings', namespaced: true, wave: SyncWave.ACCESS, pruneLast: true },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', resource: 'validatingadmissionpolicies', namespaced: false, wave: SyncWave.ACCESS },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding', resource: 'validatingadmissionpolicybindings', namespaced: false, wave: SyncWave.ACCESS },
   { group: 'security.openshift.io', kind: 'SecurityContextConstraints', resource: 'securitycontextconstraints', namespaced: false, wave: SyncWave.ACCESS },
   { group: 'operators.coreos.com', kind: 'CatalogSource', resource: 'catalogsources', namespaced: true, wave: SyncWave.OPERATORS },
   { group: 'operators.coreos.com', kind: 'OperatorGroup', resource: 'operatorgroups', namespaced: true, wave: SyncWave.OPERATORS },

@@ -63,11 +63,21 @@ export interface KernelModuleProps {
   readonly imagePullSecret?: string;
   /** Which mechanism loads the module. @default - the cluster's default loader (DaemonSet unless set) */
   readonly loader?: LoaderKind;
-  /** Keep the module loaded when the loader stops (storage modules that cannot unload while mounted). @default false */
+  /**
+   * Keep the module loaded when its loader pod stops: when the pod is replaced, when the module or
+   * a kernel is removed from the fleet, when the DaemonSet is pruned. Set false to unload on stop
+   * (and remove the firmware files the loader copied); a module in use then stays loaded and the
+   * pod exits with an error. @default true
+   */
   readonly keepLoadedOnStop?: boolean;
   /** Keep the loader on a cordoned node (`node.kubernetes.io/unschedulable`), so the module stays loaded during drains. @default true */
   readonly toleratesCordon?: boolean;
-  /** How a changed loader rolls out. @default LoaderRollout.ON_DELETE */
+  /**
+   * How a changed loader rolls out. With `RollingUpdate` the DaemonSet controller replaces
+   * `rolloutMaxUnavailable` pods at a time; a replaced pod keeps the module loaded (unless
+   * `keepLoadedOnStop: false`), and the new one reloads only when its build differs — and waits,
+   * not ready, while the old build is in use, which holds the rollout there. @default LoaderRollout.ROLLING_UPDATE
+   */
   readonly rollout?: LoaderRollout;
   /** With the KMM loader: how the Module maps kernels to images. @default - the cluster's `kmmKernelMapping` (literal unless set) */
   readonly kmmKernelMapping?: KmmKernelMapping;
@@ -142,9 +152,9 @@ export class KernelModule {
     this.imageRepository = props.imageRepository;
     this.imagePullSecret = props.imagePullSecret;
     this.loader = props.loader;
-    this.keepLoadedOnStop = props.keepLoadedOnStop ?? false;
+    this.keepLoadedOnStop = props.keepLoadedOnStop ?? true;
     this.toleratesCordon = props.toleratesCordon ?? true;
-    this.rollout = props.rollout ?? LoaderRollout.ON_DELETE;
+    this.rollout = props.rollout ?? LoaderRollout.ROLLING_UPDATE;
     this.rolloutMaxUnavailable = props.rolloutMaxUnavailable ?? 1;
     this.kmmKernelMapping = props.kmmKernelMapping;
   }

@@ -29,7 +29,7 @@ export interface ClusterProps {
    * @default 'https://kubernetes.default.svc'
    */
   readonly destinationServer?: string;
-  /** Install the Node Feature Discovery operator (OLM) and an NFD instance; loader DaemonSets need NFD's kernel label. @default false */
+  /** Install the Node Feature Discovery operator (OLM) and an NFD instance, for your workloads (loaders do not need it). @default false */
   readonly installNodeFeatureDiscovery?: boolean;
   /** Install the Kernel Module Management operator through OLM (for `loader: kmm` modules). @default false */
   readonly installKmmOperator?: boolean;

@@ -16,6 +16,8 @@ const CLUSTER_SCOPED = new Set([
   'PreflightValidationOCP',
   'ClusterPolicy',
   'NVIDIADriver',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
 ]);
 
 /** True when objects of this kind live outside namespaces. */

@@ -1,3 +1,4 @@
+import { DAEMON_SET_FIXTURES } from './daemon-set-health-fixtures';
 /** Argo CD health statuses a check may return. */
 export type ArgoHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended';
 /** Flux kstatus results of a CEL health check ('Unknown' when an expression cannot be evaluated). */
@@ -149,4 +150,7 @@ export const HEALTH_FIXTURES: ReadonlyArray<HealthFixture> = [
   { name: 'build failed', group: 'build.openshift.io', kind: 'Build', obj: build('Failed', { reason: 'DockerBuildFailed', message: 'Docker build strategy has failed.' }),
     argo: 'Degraded', message: ['build failed', 'DockerBuildFailed', 'Docker build strategy has failed.'] },
   { name: 'build not started', group: 'build.openshift.io', kind: 'Build', obj: build(undefined), argo: 'Progressing', message: ['waiting for the build to start'] },
+
+  // DaemonSet (loaders)
+  ...DAEMON_SET_FIXTURES,
 ];

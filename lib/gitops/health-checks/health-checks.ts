@@ -38,6 +38,10 @@ const KMM_AVAILABLE = loaderCount('availableNumber');
 const KMM_DESIRED = loaderCount('desiredNumber');
 const KMM_MATCHING = loaderCount('nodesMatchingSelectorNumber');
 
+const dsCount = (field: string) => `(has(status.${field}) ? status.${field} : 0)`;
+const DS_DESIRED = 'status.desiredNumberScheduled';
+const DS_OBSERVED = 'has(status.observedGeneration) && status.observedGeneration >= metadata.generation';
+
 const BC_AUTO_TRIGGERED = "has(spec.triggers) && spec.triggers.exists(t, t.type == 'ConfigChange' || t.type == 'ImageChange')";
 const BC_TRIGGERED = '(has(status.lastVersion) && status.lastVersion > 0)';
 /** The retry job (lib/image/build-retry-script.ts) has reported on the latest build. */
@@ -68,6 +72,18 @@ export const HEALTH_CHECKS: ReadonlyArray<HealthCheck> = [
       inProgress: `!has(status.moduleLoader) || ${KMM_AVAILABLE} < ${KMM_DESIRED}`,
       failed: `has(status.moduleLoader) && ${KMM_AVAILABLE} >= ${KMM_DESIRED} && ${KMM_DESIRED} < ${KMM_MATCHING}`,
       current: `has(status.moduleLoader) && ${KMM_AVAILABLE} >= ${KMM_DESIRED} && ${KMM_DESIRED} >= ${KMM_MATCHING}`,
+    },
+  },
+  {
+    // Loader DaemonSets: ready means loaded at the image's version (the loader's readiness probe).
+    group: 'apps',
+    kind: 'DaemonSet',
+    apiVersion: 'apps/v1',
+    luaFile: 'daemon-set.lua',
+    flux: {
+      inProgress: `!(${DS_OBSERVED}) || (${DS_DESIRED} > 0 && (${dsCount('updatedNumberScheduled')} < ${DS_DESIRED} || ${dsCount('numberReady')} < ${DS_DESIRED}))`,
+      failed: `${DS_DESIRED} == 0`,
+      current: `${DS_OBSERVED} && ${DS_DESIRED} > 0 && ${dsCount('updatedNumberScheduled')} >= ${DS_DESIRED} && ${dsCount('numberReady')} >= ${DS_DESIRED}`,
     },
   },
   {
