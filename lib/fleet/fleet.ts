@@ -5,6 +5,8 @@ import { GitOpsProps, GitOpsSettings, resolveGitOps } from '../gitops/gitops-pro
 import { KernelModule, KernelModuleProps } from '../module/kernel-module';
 import { ModuleCatalog } from '../module/module-catalog';
 import { OpenShiftReleaseProps, ReleaseCatalog } from '../release/release-catalog';
+import { factsOfCatalogs, FleetFacts } from '../validation/fleet-facts';
+import { validateClusterProps, validateFleetProps } from '../validation/validate';
 import { Cluster, ClusterProps } from './cluster';
 
 /** The fleet: release and module catalogs shared by every cluster. */
@@ -47,9 +49,12 @@ export class Fleet extends Construct {
   private readonly retainClusters: boolean;
   /** The one App all clusters share when `appPerCluster` is false. */
   private readonly sharedApp?: App;
+  /** What cluster validation reads about the catalogs. */
+  private readonly facts: FleetFacts;
 
   constructor(props: FleetProps = {}) {
     super(undefined as unknown as Construct, '');
+    validateFleetProps(props, (m) => m instanceof KernelModule);
     const problems = new ProblemCollector();
     let releases = new ReleaseCatalog();
     let modules = new ModuleCatalog();
@@ -61,6 +66,7 @@ export class Fleet extends Construct {
     this.gitops = gitops;
     this.releases = releases;
     this.modules = modules;
+    this.facts = factsOfCatalogs(releases, modules, gitops);
     if (props.appPerCluster === false) this.sharedApp = new App({ outdir: '.cdk8s-unused' });
     this.retainClusters = props.retainClusters !== false || this.sharedApp !== undefined;
   }
@@ -72,6 +78,7 @@ export class Fleet extends Construct {
 
   /** Adds a cluster; throws a FleetValidationError naming the cluster and field on bad input. */
   public addCluster(name: string, props: ClusterProps): Cluster {
+    validateClusterProps(name, props, this.facts);
     if (this.clusterProps.has(name)) {
       throw new FleetValidationError([{ path: ['clusters', name], message: 'a cluster of this name is already in the fleet' }]);
     }

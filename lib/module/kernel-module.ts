@@ -1,7 +1,11 @@
 import { ProblemCollector } from '../errors';
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { DNS_LABEL_RULE, isDnsLabel, isPositiveIntOrPercent, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
+import { validateModuleProps } from '../validation/validate';
+import { LoaderKind, LoaderRollout } from './loader-kind';
 import { DockerfileSource, GitSource, ModuleSource, PrebuiltSource } from './module-source';
+
+export { LoaderKind, LoaderRollout } from './loader-kind';
 
 /** One `.ko` to load, with its parameters. */
 export interface KoModule {
@@ -9,22 +13,6 @@ export interface KoModule {
   readonly name: string;
   /** Module parameters, `name → value`; values are passed verbatim (quoted) to modprobe. @default - none */
   readonly parameters?: Readonly<Record<string, string>>;
-}
-
-/** Which mechanism loads the module on the nodes. */
-export enum LoaderKind {
-  /** Our loader DaemonSet, one per (module, kernel). */
-  DAEMONSET = 'daemonset',
-  /** A Kernel Module Management `Module` custom resource (the KMM operator must be installed). */
-  KMM = 'kmm',
-}
-
-/** How a changed loader rolls out on the nodes. */
-export enum LoaderRollout {
-  /** A new loader pod starts only when the old one is deleted by hand (no surprise reloads under running jobs). */
-  ON_DELETE = 'OnDelete',
-  /** The DaemonSet controller replaces loader pods, `maxUnavailable` nodes at a time. */
-  ROLLING_UPDATE = 'RollingUpdate',
 }
 
 /** Secure Boot signing material, kept in Secrets in the loader namespace (never in the output). */
@@ -79,7 +67,12 @@ const MODULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,55}$/;
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
 const PARAMETER_VALUE = /^[\x20-\x7e]{0,1024}$/;
 const FIRMWARE_PATH = /^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)+$/;
-const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+/**
+ * An image reference (registry host[:port], path, optional tag and digest). Written so that no
+ * string can be split two ways (host is `[a-z0-9-]` words joined by '.'; path components are
+ * `[a-z0-9]` words joined by one separator), which keeps matching linear.
+ */
+const IMAGE_REF = /^[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 /** A kernel module definition. Plain data with validation; clusters turn it into objects. */
 export class KernelModule {
@@ -115,6 +108,7 @@ export class KernelModule {
   public readonly kmmKernelMapping?: KmmKernelMapping;
 
   constructor(props: KernelModuleProps) {
+    validateModuleProps(props);
     validateKernelModule(props);
     this.name = props.name;
     this.version = props.version;

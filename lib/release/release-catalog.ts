@@ -20,7 +20,8 @@ export interface OpenShiftReleaseProps {
   readonly example?: boolean;
 }
 
-const DIGEST_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
+/** An image pinned by digest; written so no string splits two ways (linear matching, see kernel-module.ts). */
+const DIGEST_REF = /^[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
 
 /** One OpenShift release with its kernels and Driver Toolkit image. */
 export class OpenShiftRelease {

@@ -89,7 +89,7 @@ describe('pools of one cluster must not share nodes', () => {
     ['the same selector', { 'example.com/accel': 'gpu' }, { 'example.com/accel': 'gpu' }],
     ['unrelated keys', { 'example.com/accel': 'gpu' }, { 'example.com/disk': 'nvme' }],
     ['a role and a plain label', { 'node-role.kubernetes.io/a': '' }, { 'example.com/disk': 'nvme' }],
-    ['the worker role and a custom role', { 'node-role.kubernetes.io/worker': '' }, { 'node-role.kubernetes.io/b': '' }],
+    ['the worker role and a custom role', { 'node-role.kubernetes.io/worker': '', zone: 'x' }, { 'node-role.kubernetes.io/b': '' }],
     ['a subset', { 'node-role.kubernetes.io/a': '' }, { 'node-role.kubernetes.io/a': '', zone: 'x' }],
   ])('%s can share nodes → error naming both pools', (_what, a, b) => {
     const messages = problemsOf(() => cluster({ release: '4.18.0', pools: { a: { nodeSelector: a }, b: { nodeSelector: b } } }));
