@@ -47,7 +47,7 @@ export const FLEET_SCHEMA: JsonSchema = {
         applicationSet: { type: 'boolean', default: false, description: 'one ApplicationSet instead of one Application per cluster' },
         fluxNamespace: { type: 'string', pattern: DNS_LABEL, default: 'flux-system', description: 'namespace of Flux' },
         fluxTimeout: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', default: '90m', description: 'Flux wait timeout; allow for pool reboots' },
-        pathPrefix: { type: 'string', default: 'dist', description: 'folder of the synthesized output in the repository' },
+        pathPrefix: { type: 'string', pattern: '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', default: 'dist', description: 'folder of the synthesized output in the repository' },
       },
     },
     releases: {

@@ -25,7 +25,7 @@ export interface ReleaseInput {
 
 /** A release may carry a 64k-pages kernel only when it is an aarch64 release. */
 export function releaseProblems(version: string, release: ReleaseInput): Problem[] {
-  if (release.kernel64k === undefined) return [];
+  if (typeof release.kernel64k !== 'string' || typeof release.kernel !== 'string') return [];
   const arch = kernelArchitecture(release.kernel);
   const arch64k = kernelArchitecture(release.kernel64k);
   if (arch64k === 'aarch64' && arch === 'aarch64') return [];
@@ -40,7 +40,7 @@ export interface ModuleInput {
 /** A git source's URL and ref must be safe for git. */
 export function moduleProblems(name: string, module: ModuleInput): Problem[] {
   const git = module.source?.git;
-  if (!git) return [];
+  if (!git || typeof git !== 'object') return [];
   const out: Problem[] = [];
   const at: Path = ['modules', name, 'source', 'git'];
   if (typeof git.url === 'string') {
@@ -57,6 +57,7 @@ export function moduleProblems(name: string, module: ModuleInput): Problem[] {
 export interface GitOpsInput {
   readonly repoURL?: string;
   readonly revision?: string;
+  readonly pathPrefix?: string;
 }
 
 /** The GitOps repository URL and revision must be safe for git (Argo CD and Flux clone them). */
@@ -69,6 +70,10 @@ export function gitopsProblems(gitops: GitOpsInput): Problem[] {
   if (typeof gitops.revision === 'string') {
     const why = gitRefProblem(gitops.revision);
     if (why) out.push({ path: ['gitops', 'revision'], message: `not a git revision: ${why}`, given: gitops.revision, allowed: GIT_REF_RULE });
+  }
+  // The schema's pattern refuses other characters; this adds the segments a pattern cannot refuse simply.
+  if (typeof gitops.pathPrefix === 'string' && /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(gitops.pathPrefix) && gitops.pathPrefix.split('/').some((p) => p === '.' || p === '..')) {
+    out.push({ path: ['gitops', 'pathPrefix'], message: 'the folder path may not contain "." or ".." segments', given: gitops.pathPrefix, allowed: 'folder names joined by "/", e.g. dist' });
   }
   return out;
 }

@@ -40,7 +40,8 @@ export function validateFleetDocument(data: unknown): Problem[] {
   const values = checkValues(data);
   if (values.length > 0) return values;
   const schema = checkAgainstSchema(data, FLEET_SCHEMA);
-  if (schema.length > 0) return schema;
+  // The catalog rules check their own types, so they add what the schema cannot say at once.
+  if (schema.length > 0) return [...schema, ...catalogRuleProblems(data as FleetDocumentShape)];
   const doc = data as FleetDocumentShape;
   const out = catalogRuleProblems(doc);
   const facts = factsOfDocument(doc);
@@ -56,11 +57,18 @@ interface FleetDocumentShape {
   readonly clusters?: Readonly<Record<string, ClusterInput>>;
 }
 
+/** Rules on the catalogs and GitOps settings; each checks the types it reads, so it may run beside the schema. */
 function catalogRuleProblems(doc: FleetDocumentShape): Problem[] {
   const out: Problem[] = [];
-  if (doc.gitops) out.push(...gitopsProblems(doc.gitops));
-  for (const [version, release] of Object.entries(doc.releases ?? {})) out.push(...releaseProblems(version, release));
-  for (const [name, module] of Object.entries(doc.modules ?? {})) out.push(...moduleProblems(name, module));
+  const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isObject(doc)) return out;
+  if (isObject(doc.gitops)) out.push(...gitopsProblems(doc.gitops!));
+  if (isObject(doc.releases)) {
+    for (const [version, release] of Object.entries(doc.releases!)) if (isObject(release)) out.push(...releaseProblems(version, release));
+  }
+  if (isObject(doc.modules)) {
+    for (const [name, module] of Object.entries(doc.modules!)) if (isObject(module)) out.push(...moduleProblems(name, module));
+  }
   return out;
 }
 
@@ -129,9 +137,7 @@ function fleetPropsProblems(props: unknown, isBuiltModule: (m: unknown) => boole
   if (out.length > 0) return out;
   const values = checkValues(doc);
   if (values.length > 0) return values;
-  const schema = checkAgainstSchema(doc, FLEET_PROPS_SCHEMA);
-  if (schema.length > 0) return schema;
-  return catalogRuleProblems(doc as FleetDocumentShape);
+  return [...checkAgainstSchema(doc, FLEET_PROPS_SCHEMA), ...catalogRuleProblems(doc as FleetDocumentShape)];
 }
 
 /** A list of objects keyed by `keyField` (releases by version) as the document's map; duplicates are problems. */

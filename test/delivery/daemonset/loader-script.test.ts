@@ -88,10 +88,10 @@ describe('shellcheck', () => {
 describe('user values at synth time', () => {
   test('a parameter name with shell syntax is rejected', () => {
     expect(() => synthesizedScripts({ loadOrder: [{ name: 'a', parameters: { 'x; rm -rf /': '1' } }] })).toThrow(FleetValidationError);
-    expect(() => synthesizedScripts({ loadOrder: [{ name: 'a', parameters: { 'x; rm -rf /': '1' } }] })).toThrow(/loadOrder\[0\]\.parameters.*not a module parameter name/);
+    expect(() => synthesizedScripts({ loadOrder: [{ name: 'a', parameters: { 'x; rm -rf /': '1' } }] })).toThrow(/loadOrder\[0\]\.parameters\["x; rm -rf \/"\]: module "fixture": invalid name/);
   });
   test('a module name with shell syntax is rejected', () => {
-    expect(() => synthesizedScripts({ loadOrder: [{ name: 'a$(id)' }] })).toThrow(/not a kernel module name/);
+    expect(() => synthesizedScripts({ loadOrder: [{ name: 'a$(id)' }] })).toThrow(/loadOrder\[0\]\.name: module "fixture": value has the wrong form; given "a\$\(id\)"/);
     expect(() => synthesizedScripts({ loadOrder: [{ name: 'a' }], inTreeModulesToRemove: ['x;y'] })).toThrow(/inTreeModulesToRemove/);
   });
   test('a firmware path that climbs out of the image is rejected', () => {
