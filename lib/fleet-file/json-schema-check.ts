@@ -42,6 +42,17 @@ export const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set(['$schema', '$id
 
 const verified = new WeakSet<object>();
 
+/** Compiled schema patterns (the same few patterns are applied to thousands of values). */
+const patterns = new Map<string, RegExp>();
+function patternOf(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) {
+    re = new RegExp(source, 'u');
+    patterns.set(source, re);
+  }
+  return re;
+}
+
 /** Throws when the schema uses a keyword the checker does not implement. */
 export function assertSupportedSchema(schema: JsonSchema): void {
   if (verified.has(schema)) return;
@@ -134,7 +145,7 @@ function check(value: unknown, schemaIn: JsonSchema, root: JsonSchema, path: Arr
     const tooLong = schema.maxLength !== undefined && length > schema.maxLength;
     if (schema.minLength !== undefined && length < schema.minLength) out.push({ path, message: `must be at least ${schema.minLength} characters`, given: value });
     if (tooLong) out.push({ path, message: `must be at most ${schema.maxLength} characters`, given: value });
-    if (!tooLong && schema.pattern && !new RegExp(schema.pattern, 'u').test(value)) {
+    if (!tooLong && schema.pattern && !patternOf(schema.pattern).test(value)) {
       out.push({ path, message: 'value has the wrong form', given: value, allowed: describeSchema(schema, root) });
     }
   }
@@ -178,7 +189,7 @@ function checkObject(value: Record<string, unknown>, schema: JsonSchema, root: J
       check(value[key], declared, root, child, out);
       continue;
     }
-    const patterned = Object.entries(schema.patternProperties ?? {}).find(([p]) => new RegExp(p, 'u').test(key));
+    const patterned = Object.entries(schema.patternProperties ?? {}).find(([p]) => patternOf(p).test(key));
     if (patterned) {
       check(value[key], patterned[1], root, child, out);
       continue;

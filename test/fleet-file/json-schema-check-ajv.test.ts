@@ -93,3 +93,21 @@ describe('the fleet schema checker', () => {
     expect(invalid).toBeGreaterThan(100);
   });
 });
+
+describe('schema enums', () => {
+  test('come from the TypeScript enums (and Ignition versions from IgnitionVersion.ALL)', async () => {
+    const { GitOpsEngine } = await import('../../lib/gitops/gitops-props');
+    const { LoaderKind, LoaderRollout } = await import('../../lib/module/loader-kind');
+    const { KernelType } = await import('../../lib/node/kernel-type');
+    const { KmmKernelMapping } = await import('../../lib/delivery/kmm/kmm-kernel-mapping');
+    const { IgnitionVersion } = await import('../../lib/node/ignition-version');
+    const defs = FLEET_SCHEMA.definitions as Record<string, any>;
+    expect((FLEET_SCHEMA.properties as any).gitops.properties.engine.enum).toEqual(Object.values(GitOpsEngine));
+    expect(defs.module.properties.loader.enum).toEqual(Object.values(LoaderKind));
+    expect(defs.module.properties.rollout.enum).toEqual(Object.values(LoaderRollout));
+    expect(defs.module.properties.kmmKernelMapping.enum).toEqual(Object.values(KmmKernelMapping));
+    expect(defs.pool.properties.kernelType.enum).toEqual(Object.values(KernelType));
+    expect(defs.cluster.properties.defaultLoader.enum).toEqual(Object.values(LoaderKind));
+    expect(defs.cluster.properties.ignitionVersion.enum).toEqual(IgnitionVersion.ALL.map((v) => v.text));
+  });
+});
