@@ -143,22 +143,22 @@ function check(value: unknown, schemaIn: JsonSchema, root: JsonSchema, path: Arr
     // JSON Schema counts code points, not UTF-16 units.
     const length = value.length > 2 * (schema.maxLength ?? Infinity) ? value.length : [...value].length;
     const tooLong = schema.maxLength !== undefined && length > schema.maxLength;
-    if (schema.minLength !== undefined && length < schema.minLength) out.push({ path, message: `must be at least ${schema.minLength} characters`, given: value });
-    if (tooLong) out.push({ path, message: `must be at most ${schema.maxLength} characters`, given: value });
+    if (schema.minLength !== undefined && length < schema.minLength) out.push({ path, message: `must be at least ${schema.minLength} characters`, given: value, allowed: describeSchema(schema, root) });
+    if (tooLong) out.push({ path, message: `must be at most ${schema.maxLength} characters`, given: value, allowed: describeSchema(schema, root) });
     if (!tooLong && schema.pattern && !patternOf(schema.pattern).test(value)) {
       out.push({ path, message: 'value has the wrong form', given: value, allowed: describeSchema(schema, root) });
     }
   }
   if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) {
-    out.push({ path, message: `must be at least ${schema.minimum}`, given: value });
+    out.push({ path, message: `must be at least ${schema.minimum}`, given: value, allowed: describeSchema(schema, root) });
   }
   if (Array.isArray(value)) {
-    if (schema.minItems !== undefined && value.length < schema.minItems) out.push({ path, message: `needs at least ${schema.minItems} item(s)`, given: value });
+    if (schema.minItems !== undefined && value.length < schema.minItems) out.push({ path, message: `needs at least ${schema.minItems} item(s)`, given: value, allowed: describeSchema(schema, root) });
     if (schema.uniqueItems) {
       const seen = new Set<string>();
       value.forEach((item, i) => {
         const key = canonicalJson(item);
-        if (seen.has(key)) out.push({ path: [...path, i], message: 'duplicate item', given: item });
+        if (seen.has(key)) out.push({ path: [...path, i], message: 'duplicate item', given: item, allowed: 'each item once' });
         seen.add(key);
       });
     }
@@ -170,7 +170,10 @@ function check(value: unknown, schemaIn: JsonSchema, root: JsonSchema, path: Arr
 function checkObject(value: Record<string, unknown>, schema: JsonSchema, root: JsonSchema, path: Array<string | number>, out: Problem[]): void {
   const keys = Object.keys(value);
   for (const required of schema.required ?? []) {
-    if (!Object.prototype.hasOwnProperty.call(value, required)) out.push({ path: [...path, required], message: 'required field is missing' });
+    if (!Object.prototype.hasOwnProperty.call(value, required)) {
+      const field = schema.properties?.[required];
+      out.push({ path: [...path, required], message: 'required field is missing', allowed: field ? describeSchema(field, root) : undefined });
+    }
   }
   if (schema.minProperties !== undefined && keys.length < schema.minProperties) {
     out.push({ path, message: `needs at least ${schema.minProperties} field(s)`, allowed: Object.keys(schema.properties ?? {}).join(', ') || undefined });

@@ -25,6 +25,8 @@ function isDockerfile(path: ReadonlyArray<string | number>): boolean {
   return path.length >= 2 && path[path.length - 1] === 'dockerfile' && path[path.length - 2] === 'source';
 }
 
+const PRINTABLE = 'printable characters (no control, invisible or direction-changing characters)';
+
 function describeCharacter(ch: string, index: number): string {
   return `contains the control or invisible character ${escapeCharacter(ch)} at character ${index + 1}; remove it`;
 }
@@ -38,7 +40,7 @@ export function checkValues(value: unknown, at: ReadonlyArray<string | number> =
 
 function walk(value: unknown, path: Array<string | number>, depth: number, out: Problem[]): void {
   if (depth > MAX_DEPTH) {
-    out.push({ path, message: `nested more than ${MAX_DEPTH} levels deep` });
+    out.push({ path, message: `nested more than ${MAX_DEPTH} levels deep`, allowed: 'the fleet\'s own structure' });
     return;
   }
   if (typeof value === 'string') {
@@ -47,7 +49,7 @@ function walk(value: unknown, path: Array<string | number>, depth: number, out: 
   }
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
-      out.push({ path, message: `expected data, found a ${typeof value}` });
+      out.push({ path, message: `expected data, found a ${typeof value}`, allowed: 'strings, numbers, booleans, lists and objects' });
     }
     return;
   }
@@ -58,7 +60,7 @@ function walk(value: unknown, path: Array<string | number>, depth: number, out: 
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) {
     const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-    out.push({ path, message: `expected plain data (an object literal), found ${/^[A-Za-z0-9_$]{1,40}$/.test(name) ? `a ${name}` : 'another object'}` });
+    out.push({ path, message: `expected plain data (an object literal), found ${/^[A-Za-z0-9_$]{1,40}$/.test(name) ? `a ${name}` : 'another object'}`, allowed: 'strings, numbers, booleans, lists and object literals' });
     return;
   }
   for (const key of Object.keys(value)) {
@@ -68,12 +70,12 @@ function walk(value: unknown, path: Array<string | number>, depth: number, out: 
       continue;
     }
     if (key.length > MAX_KEY_LENGTH) {
-      out.push({ path: [...path], message: `a key is longer than ${MAX_KEY_LENGTH} characters`, given: key });
+      out.push({ path: [...path], message: `a key is longer than ${MAX_KEY_LENGTH} characters`, given: key, allowed: `keys of at most ${MAX_KEY_LENGTH} characters` });
       continue;
     }
     const bad = firstUnsafeCharacter(key);
     if (bad) {
-      out.push({ path: child, message: `the key ${describeCharacter(bad.character, bad.index)}`, given: key });
+      out.push({ path: child, message: `the key ${describeCharacter(bad.character, bad.index)}`, given: key, allowed: PRINTABLE });
       continue;
     }
     walk((value as Record<string, unknown>)[key], child, depth + 1, out);
@@ -84,11 +86,11 @@ function checkString(value: string, path: ReadonlyArray<string | number>, out: P
   const dockerfile = isDockerfile(path);
   const max = dockerfile ? MAX_DOCKERFILE_LENGTH : MAX_STRING_LENGTH;
   if (value.length > max) {
-    out.push({ path, message: `is ${value.length} characters long; at most ${max} are accepted`, given: value });
+    out.push({ path, message: `is ${value.length} characters long; at most ${max} are accepted`, given: value, allowed: `at most ${max} characters` });
     return;
   }
   // A Dockerfile is multi-line text: tabs and line breaks are fine there, and only there.
   const text = dockerfile ? value.replace(/[\t\n\r]/g, ' ') : value;
   const bad = firstUnsafeCharacter(text);
-  if (bad) out.push({ path, message: describeCharacter(bad.character, bad.index), given: value });
+  if (bad) out.push({ path, message: describeCharacter(bad.character, bad.index), given: value, allowed: dockerfile ? `${PRINTABLE}, tabs and line breaks` : PRINTABLE });
 }

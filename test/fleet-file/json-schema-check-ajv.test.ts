@@ -7,7 +7,12 @@
 import Ajv from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { KmmKernelMapping } from '../../lib/delivery/kmm/kmm-kernel-mapping';
 import { formatPath } from '../../lib/errors';
+import { GitOpsEngine } from '../../lib/gitops/gitops-props';
+import { LoaderKind, LoaderRollout } from '../../lib/module/loader-kind';
+import { IgnitionVersion } from '../../lib/node/ignition-version';
+import { KernelType } from '../../lib/node/kernel-type';
 import { FLEET_SCHEMA } from '../../lib/fleet-file/fleet-schema';
 import { ANNOTATION_KEYWORDS, assertSupportedSchema, checkAgainstSchema, IMPLEMENTED_KEYWORDS, JsonSchema } from '../../lib/fleet-file/json-schema-check';
 import { mutateData, mutation } from '../validation/fleet-mutations';
@@ -95,12 +100,7 @@ describe('the fleet schema checker', () => {
 });
 
 describe('schema enums', () => {
-  test('come from the TypeScript enums (and Ignition versions from IgnitionVersion.ALL)', async () => {
-    const { GitOpsEngine } = await import('../../lib/gitops/gitops-props');
-    const { LoaderKind, LoaderRollout } = await import('../../lib/module/loader-kind');
-    const { KernelType } = await import('../../lib/node/kernel-type');
-    const { KmmKernelMapping } = await import('../../lib/delivery/kmm/kmm-kernel-mapping');
-    const { IgnitionVersion } = await import('../../lib/node/ignition-version');
+  test('come from the TypeScript enums (and Ignition versions from IgnitionVersion.ALL)', () => {
     const defs = FLEET_SCHEMA.definitions as Record<string, any>;
     expect((FLEET_SCHEMA.properties as any).gitops.properties.engine.enum).toEqual(Object.values(GitOpsEngine));
     expect(defs.module.properties.loader.enum).toEqual(Object.values(LoaderKind));
