@@ -32,12 +32,15 @@ export type Mutation =
   | { readonly kind: 'replace'; readonly pick: number; readonly value: unknown }
   | { readonly kind: 'delete'; readonly pick: number }
   | { readonly kind: 'add'; readonly pick: number; readonly key: string; readonly value: unknown }
-  | { readonly kind: 'text'; readonly pick: number; readonly insert: string };
+  | { readonly kind: 'text'; readonly pick: number; readonly insert: string }
+  | { readonly kind: 'copy'; readonly pick: number; readonly from: number };
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(), value: hostileValue }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('add' as const), pick: fc.nat(), key: fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 12 })), value: hostileValue }) },
+  // A value copied from elsewhere in the fleet: plausible input that meets the cross-field rules.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('copy' as const), pick: fc.nat(), from: fc.nat() }) },
   // Text-level edits: tags, merge keys, a duplicated line (duplicate key or list item), an anchor/alias.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('text' as const), pick: fc.nat(), insert: fc.constantFrom('!!js/function ', '!local ', '!!binary ', '!!str ', '!!int ', '<<: {x: 1}\n', 'DUPLICATE', '&a ', '*a\n', '\t', '? [a]\n: b\n') }) },
 );
@@ -76,6 +79,7 @@ function applyDataMutations(base: unknown, mutations: ReadonlyArray<Mutation>): 
     const parent = target.slice(0, -1).reduce((node: any, part) => node[part], data);
     const key = target[target.length - 1];
     if (m.kind === 'replace') parent[key] = m.value;
+    else if (m.kind === 'copy') parent[key] = structuredClone(paths[m.from % paths.length].reduce((node: any, part) => node[part], data));
     else if (m.kind === 'delete') Array.isArray(parent) ? parent.splice(Number(key), 1) : delete parent[key];
     else {
       const holder = parent[key];
