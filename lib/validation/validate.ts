@@ -40,12 +40,18 @@ export function validateFleetDocument(data: unknown): Problem[] {
   const values = checkValues(data);
   if (values.length > 0) return values;
   const schema = checkAgainstSchema(data, FLEET_SCHEMA);
-  // The catalog rules check their own types, so they add what the schema cannot say at once.
-  if (schema.length > 0) return [...schema, ...catalogRuleProblems(data as FleetDocumentShape)];
   const doc = data as FleetDocumentShape;
-  const out = catalogRuleProblems(doc);
+  // The catalog rules check their own types, so they add what the schema cannot say at once.
+  const out = [...schema, ...catalogRuleProblems(doc)];
+  // Cluster rules read the catalogs: they run when the catalogs and the top level passed the
+  // schema, on every cluster that passed it too, so one round reports every cluster's problems.
+  const cataloguesClean = !schema.some((p) => p.path.length < 2 || p.path[0] !== 'clusters');
+  if (!cataloguesClean) return out;
+  const badClusters = new Set(schema.map((p) => p.path[1]));
   const facts = factsOfDocument(doc);
-  for (const [name, cluster] of Object.entries(doc.clusters ?? {})) out.push(...clusterProblems(name, cluster, facts));
+  for (const [name, cluster] of Object.entries(doc.clusters ?? {})) {
+    if (!badClusters.has(name)) out.push(...clusterProblems(name, cluster, facts));
+  }
   return out;
 }
 

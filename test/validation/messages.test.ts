@@ -88,3 +88,15 @@ describe('class 9: "allowed …" and close matches', () => {
     for (const problem of error.problems) expect(problem.allowed, formatProblem(problem)).toBeTruthy();
   });
 });
+
+describe('every problem at once', () => {
+  test('a schema problem in one cluster does not hide rule problems in another', () => {
+    const text = EXAMPLE_TEXT
+      .replace('maxUnavailable: "50%"', 'maxUnavailable: "150%"')
+      .replace('  gpu-prod:\n    release: "4.18.12"\n', '  gpu-prod:\n    release: "4.18.12"\n    namespace: kube-system\n');
+    const lines = fileErrorOf(text).message.split('\n').slice(1);
+    expect(lines).toHaveLength(2);
+    expect(lines.some((l) => l.includes('clusters.lab.pools.lab.maxUnavailable'))).toBe(true);
+    expect(lines.some((l) => l.includes('clusters.gpu-prod.namespace'))).toBe(true);
+  });
+});
