@@ -73,12 +73,12 @@ export const FLEET_SCHEMA: JsonSchema = {
     release: {
       type: 'object',
       additionalProperties: false,
-      required: ['kernel', 'driverToolkitImage'],
+      required: ['kernel'],
       properties: {
         kernel: { type: 'string', pattern: KERNEL, description: 'default RHCOS kernel, as uname -r prints it' },
         realtimeKernel: { type: 'string', pattern: KERNEL, description: 'realtime kernel (ends in +rt on RHEL 9)' },
         kernel64k: { type: 'string', pattern: KERNEL, description: '64k-pages kernel (aarch64)' },
-        driverToolkitImage: { type: 'string', description: 'Driver Toolkit image of the release, pinned by @sha256 digest' },
+        driverToolkitImage: { type: 'string', description: 'Driver Toolkit image of the release, pinned by @sha256 digest; without it builds use the cluster\'s openshift/driver-toolkit:<rhcosVersion> ImageStreamTag' },
         rhcosVersion: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d{12}-\\d+$', description: 'RHCOS build (OSTREE_VERSION), e.g. 418.94.202501221327-0' },
         example: { type: 'boolean', description: 'true when the data is an example, not read off a real release', default: false },
       },
