@@ -17,12 +17,8 @@ const fail = (file: string, message: string, location = file): never => {
 
 /** The text of a fleet file; throws a FleetValidationError naming the file when it cannot be a fleet. */
 export function readFleetText(file: string): string {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-  } catch (e) {
-    return fail(file, `cannot open the fleet file (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  // A file that cannot be opened (ENOENT, EACCES) throws the system error, as callers expect.
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) fail(file, `not a regular file (${kindOf(stat)}); give the path of a fleet YAML file`);
