@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { FleetValidationError, Problem, ProblemCollector } from '../errors';
 import { GitOpsProps } from '../gitops/gitops-props';
 import { KernelModuleProps, LoaderKind, LoaderRollout } from '../module/kernel-module';
@@ -8,46 +6,33 @@ import { KernelType } from '../node/kernel-type';
 import { OpenShiftReleaseProps } from '../release/release-catalog';
 import { ClusterProps } from '../plan/cluster-props';
 import { Fleet } from '../fleet/fleet';
-import { FLEET_SCHEMA } from './fleet-schema';
-import { checkAgainstSchema } from './json-schema-check';
 import { applyIbmStorageScalePreset } from '../presets/ibm-storage-scale';
+import { readFleetText } from '../validation/fleet-text';
+import { validateFleetDocument } from '../validation/validate';
+import { parseFleetYaml } from '../validation/yaml-source';
 
-/** Reads a fleet file (YAML) and builds the Fleet it describes. */
+/**
+ * Reads a fleet file (YAML) and builds the Fleet it describes. Only a regular UTF-8 file of
+ * at most 8 MiB is read (see lib/validation/fleet-text.ts).
+ */
 export function loadFleetFile(file: string): Fleet {
-  return parseFleet(fs.readFileSync(file, 'utf8'), file);
+  return parseFleet(readFleetText(file), file);
 }
 
 /**
- * Builds a Fleet from fleet YAML text. Every problem found — YAML syntax, the schema, and the
- * rules the constructs apply — is reported at once, each as `file:line:col: path: …` naming
- * the cluster, pool or module, the value given and what is allowed.
+ * Builds a Fleet from fleet YAML text. Every problem found — YAML syntax and tags, the schema,
+ * and the rules of lib/validation and the constructs — is reported at once, each as
+ * `file:line:col: path: …` naming the cluster, pool or module, the value given and what is allowed.
  */
 export function parseFleet(text: string, source = 'fleet.yaml'): Fleet {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locate = (path: ReadonlyArray<string | number>): string => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node && node.range) {
-        const { line, col } = lineCounter.linePos(node.range[0]);
-        return `${source}:${line}:${col}`;
-      }
-    }
-    return source;
-  };
+  const parsed = parseFleetYaml(text.startsWith('\ufeff') ? text.slice(1) : text, source);
   const fail = (problems: ReadonlyArray<Problem>): never => {
-    throw new FleetValidationError(problems.map((p) => ({ ...p, location: p.location ?? locate(p.path) })));
+    throw new FleetValidationError(problems.map((p) => parsed.locate(p)));
   };
-
-  if (doc.errors.length > 0) {
-    fail(doc.errors.map((e) => {
-      const { line, col } = lineCounter.linePos(e.pos[0]);
-      return { path: [], message: `YAML: ${e.message.split('\n')[0]}`, location: `${source}:${line}:${col}` };
-    }));
-  }
-  const data = doc.toJS() as unknown;
-  const schemaProblems = checkAgainstSchema(data ?? {}, FLEET_SCHEMA);
-  if (schemaProblems.length > 0) fail(schemaProblems);
+  if (parsed.problems.length > 0) fail(parsed.problems);
+  const data = parsed.data ?? {};
+  const documentProblems = validateFleetDocument(data);
+  if (documentProblems.length > 0) fail(documentProblems);
   const spec = data as FleetDocument;
 
   const presetProblems = new ProblemCollector();

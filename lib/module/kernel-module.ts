@@ -1,7 +1,11 @@
 import { ProblemCollector } from '../errors';
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { DNS_LABEL_RULE, isDnsLabel, isPositiveIntOrPercent, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
+import { validateModuleProps } from '../validation/validate';
+import { LoaderKind, LoaderRollout } from './loader-kind';
 import { IMAGE_REF, ModuleSource } from './module-source';
+
+export { LoaderKind, LoaderRollout } from './loader-kind';
 
 /** One `.ko` to load, with its parameters. */
 export interface KoModule {
@@ -9,22 +13,6 @@ export interface KoModule {
   readonly name: string;
   /** Module parameters, `name → value`; values are passed verbatim (quoted) to modprobe. @default - none */
   readonly parameters?: Readonly<Record<string, string>>;
-}
-
-/** Which mechanism loads the module on the nodes. */
-export enum LoaderKind {
-  /** Our loader DaemonSet, one per (module, kernel). */
-  DAEMONSET = 'daemonset',
-  /** A Kernel Module Management `Module` custom resource (the KMM operator must be installed). */
-  KMM = 'kmm',
-}
-
-/** How a changed loader rolls out on the nodes. */
-export enum LoaderRollout {
-  /** A new loader pod starts only when the old one is deleted by hand (no surprise reloads under running jobs). */
-  ON_DELETE = 'OnDelete',
-  /** The DaemonSet controller replaces loader pods, `maxUnavailable` nodes at a time. */
-  ROLLING_UPDATE = 'RollingUpdate',
 }
 
 /** Secure Boot signing material, kept in Secrets in the loader namespace (never in the output). */
@@ -138,6 +126,7 @@ export class KernelModule {
   public readonly kmmKernelMapping?: KmmKernelMapping;
 
   constructor(props: KernelModuleProps) {
+    validateModuleProps(props);
     validateKernelModule(props);
     this.name = props.name;
     this.version = props.version;

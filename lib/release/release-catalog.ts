@@ -36,7 +36,8 @@ export const DTK_IMAGE_STREAM = { namespace: 'openshift', name: 'driver-toolkit'
 /** How pods of the cluster pull an image of the `openshift` namespace through the internal registry. */
 const INTERNAL_REGISTRY_HOST = 'image-registry.openshift-image-registry.svc:5000';
 
-const DIGEST_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
+/** An image pinned by digest; written so no string splits two ways (linear matching, see module-source.ts IMAGE_REF). */
+const DIGEST_REF = /^[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
 
 /** One OpenShift release with its kernels and Driver Toolkit image. */
 export class OpenShiftRelease {

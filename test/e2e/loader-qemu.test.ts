@@ -61,7 +61,9 @@ function synthesizedLoaders(release: string): GuestLoader[] {
       },
     ],
   });
-  fleet.addCluster('e2e', { release: '4.18.1', pools: { nodes: { modules: ['e2e-main', 'e2e-keep'] } } });
+  // Two pools: one pool may not have two modules loading the same .ko (issue 17, class 4); the
+  // guest runs both loaders in turn, as a node moved from one pool to the other would.
+  fleet.addCluster('e2e', { release: '4.18.1', pools: { nodes: { modules: ['e2e-main'] }, keep: { modules: ['e2e-keep'] } } });
   // Written to a dist folder and read back from its files, as Argo CD or Flux would apply them.
   const dist = path.join(tempDir('kmods-e2e-dist-'), 'dist');
   synthesizeFleet(fleet, { outdir: dist });
