@@ -2,7 +2,7 @@ import { SCRIPT_HASH_ANNOTATION } from '../../labels';
 import { createHash } from 'crypto';
 import {
   Affinity, IntOrString, KubeDaemonSet, NodeSelectorRequirement, Quantity, Toleration, Volume, VolumeMount,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../../k8s';
 import { Construct } from 'constructs';
 import { moduleImage } from '../../image/module-image';
 import { KernelModule, LoaderRollout } from '../../module/kernel-module';

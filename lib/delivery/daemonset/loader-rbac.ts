@@ -1,4 +1,4 @@
-import { KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeRoleBinding, KubeServiceAccount } from '../../k8s';
 import { Construct } from 'constructs';
 
 /** The ClusterRole OpenShift ships that grants `use` of the `privileged` SCC, and nothing else. */
