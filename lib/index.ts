@@ -61,3 +61,6 @@ export * from './synth/render-fleet';
 export * from './synth/staged-directory';
 export * from './synth/synthesize-fleet';
 export * from './gitops/health-checks/health-checks';
+export * from './kinds/kind-info';
+export * from './kinds/kind-registry';
+export * from './gitops/kind-registration';

@@ -33,7 +33,7 @@ export function initTemplate(options: InitTemplateOptions): ReadonlyMap<string, 
     license: 'UNLICENSED',
     scripts: {
       synth: 'cdk8s synth --no-check-upgrade',
-      compile: 'tsc --noEmit',
+      compile: 'tsc --build',
     },
     dependencies: {
       [pkg.name]: options.librarySpec,
@@ -97,7 +97,9 @@ function mainTs(library: string): string {
  * Synthesizes fleet.yaml into dist/ (one folder per cluster):  npx cdk8s synth
  * Bad input fails with every problem listed (file:line:col, path, value) and dist/ unchanged.
  */
+import * as fs from 'fs';
 import * as path from 'path';
+import { Yaml } from 'cdk8s';
 import { loadFleetFile, synthesizeFleet } from '${library}';
 
 const outdir = path.join(__dirname, 'dist');
@@ -107,6 +109,12 @@ try {
   console.log(\`dist: \${report.clusters} clusters, \${report.objects} objects (\${report.added.length} added, \`
     + \`\${report.changed.length} changed, \${report.removed.length} removed)\`);
   for (const warning of report.warnings) console.error(\`warning: \${warning}\`);
+  // cdk8s synth expects its output folder (cdk8s.yaml \`output\`): it gets the report, never manifests.
+  const cdk8sOutdir = process.env.CDK8S_OUTDIR;
+  if (cdk8sOutdir) {
+    fs.mkdirSync(cdk8sOutdir, { recursive: true });
+    fs.writeFileSync(path.join(cdk8sOutdir, 'synth-report.yaml'), Yaml.stringify(report));
+  }
 } catch (e) {
   console.error(\`synth failed, dist left unchanged: \${e instanceof Error ? e.message : String(e)}\`);
   process.exit(1);
