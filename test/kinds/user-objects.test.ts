@@ -35,7 +35,7 @@ function addGpuObjects(cluster: ReturnType<Fleet['addCluster']>): void {
 describe.skipIf(!sharedAvailable())('objects a user adds to a cluster chart', () => {
   const rendered = renderFleet(fleetWith(addGpuObjects, GitOpsEngine.BOTH));
   const objects = rendered.clusters.get('gpu-prod')!;
-  const find = (kind: string) => objects.find((o) => o.kind === kind)!;
+  const find = (kind: string): any => objects.find((o) => o.kind === kind)!;
 
   it('come out as cluster-scoped files, without a namespace, in the cluster folder and its kustomization', () => {
     expect(find('ClusterPolicy').metadata.namespace).toBeUndefined();
@@ -62,7 +62,7 @@ describe.skipIf(!sharedAvailable())('objects a user adds to a cluster chart', ()
     const kubelet = find('KubeletConfig').metadata.annotations;
     expect(policy[ARGOCD_SYNC_WAVE_ANNOTATION]).toBe(String(SyncWave.OTHER));
     expect(kubelet[ARGOCD_SYNC_WAVE_ANNOTATION]).toBe(String(SyncWave.OTHER));
-    const waves = objects.filter((o) => !['ClusterPolicy', 'KubeletConfig'].includes(o.kind)).map((o) => Number(o.metadata.annotations[ARGOCD_SYNC_WAVE_ANNOTATION]));
+    const waves = objects.filter((o) => !['ClusterPolicy', 'KubeletConfig'].includes(o.kind)).map((o) => Number(o.metadata.annotations?.[ARGOCD_SYNC_WAVE_ANNOTATION]));
     expect(waves.length).toBeGreaterThan(0);
     expect(Math.max(...waves)).toBeLessThan(SyncWave.OTHER);
     // nvidia.com comes from the GPU Operator, which may be installed in the same sync; KubeletConfig is served by OpenShift.
@@ -94,7 +94,7 @@ describe('kinds the library does not know', () => {
   it('come out with the scope and policy the user registers', () => {
     registerKind({ group: 'example.com', kind: 'Widget', namespaced: false, resource: 'widgets', syncPolicy: { wave: SyncWave.POOLS, rebootProtected: true } });
     const rendered = renderFleet(fleetWith((c) => { new ApiObject(c, 'w', widget); }, GitOpsEngine.BOTH));
-    const w = rendered.clusters.get('gpu-prod')!.find((o) => o.kind === 'Widget')!;
+    const w: any = rendered.clusters.get('gpu-prod')!.find((o) => o.kind === 'Widget')!;
     expect(w.metadata.annotations[ARGOCD_SYNC_WAVE_ANNOTATION]).toBe(String(SyncWave.POOLS));
     expect(w.metadata.annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION]).toBe('Prune=false,Delete=false,SkipDryRunOnMissingResource=true');
     expect(w.metadata.annotations[FLUX_PRUNE_ANNOTATION]).toBe('disabled');
