@@ -18,6 +18,22 @@ const GROUPS = {
     join(shared, 'crds/openshift/machineconfigpools.machineconfiguration.openshift.io.yaml'),
   ],
   'operator.openshift.io': [join(shared, 'crds/openshift/machineconfigurations.operator.openshift.io.yaml')],
+  'kmm.sigs.x-k8s.io': [
+    join(shared, 'crds/kmm/modules.kmm.sigs.x-k8s.io.yaml'),
+    join(shared, 'crds/kmm/preflightvalidationsocp.kmm.sigs.x-k8s.io.yaml'),
+  ],
+  'operators.coreos.com': [
+    join(shared, 'crds/olm/operatorgroups.operators.coreos.com.yaml'),
+    join(shared, 'crds/olm/subscriptions.operators.coreos.com.yaml'),
+  ],
+  'nfd.openshift.io': [join(shared, 'crds/nfd/nodefeaturediscoveries.nfd.openshift.io.yaml')],
+  // ApplicationSet is left out: its CRD generates 3.3 MB of TypeScript for one optional object.
+  'argoproj.io': [
+    join(shared, 'crds/argocd/applications.argoproj.io.yaml'),
+    join(shared, 'crds/argocd/appprojects.argoproj.io.yaml'),
+  ],
+  'source.toolkit.fluxcd.io': [join(shared, 'crds/flux/gitrepositories.source.toolkit.fluxcd.io.yaml')],
+  'kustomize.toolkit.fluxcd.io': [join(shared, 'crds/flux/kustomizations.kustomize.toolkit.fluxcd.io.yaml')],
 };
 
 const work = mkdtempSync(join(tmpdir(), 'kmods-import-'));
