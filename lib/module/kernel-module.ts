@@ -81,6 +81,20 @@ const PARAMETER_VALUE = /^[\x20-\x7e]{0,1024}$/;
 const FIRMWARE_PATH = /^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)+$/;
 const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
+/**
+ * Why the kernel would not receive `value` as one parameter value, or undefined when it would.
+ * modprobe (kmod, tools/opt.c `options_from_array`) joins parameters with spaces and wraps a
+ * value holding a space in double quotes — unless it starts with `"` or `'`; the kernel
+ * (kernel/params.c `parse_args` → lib/cmdline.c `next_arg`) splits at whitespace outside double
+ * quotes and honours quotes anywhere. So `1" count="7` arrives as `…=1` and `count=7`, and
+ * `'a count=7` as `…='a` and `count=7`. Both loaders (DaemonSet and KMM) use modprobe.
+ */
+export function splitsInKernel(value: string): string | undefined {
+  if (value.includes('"')) return 'parameter value must not contain a double quote: the kernel\'s parameter parser honours quotes, so it could set another parameter';
+  if (value.startsWith("'") && value.includes(' ')) return 'a parameter value starting with a single quote must not contain spaces: modprobe does not quote it, so the kernel would split it into more parameters';
+  return undefined;
+}
+
 /** A kernel module definition. Plain data with validation; clusters turn it into objects. */
 export class KernelModule {
   /** True when `value` is a kernel module name a loader may pass to modprobe. */
@@ -168,6 +182,9 @@ function validateKernelModule(props: KernelModuleProps): void {
       }
       if (typeof value !== 'string' || !PARAMETER_VALUE.test(value)) {
         problems.add(['loadOrder', i, 'parameters', key], 'parameter value must be a string of printable ASCII (no newlines or control characters), at most 1024 characters', value);
+      } else if (splitsInKernel(value)) {
+        problems.add(['loadOrder', i, 'parameters', key], splitsInKernel(value)!, value,
+          'printable ASCII without double quotes; spaces, single quotes and shell syntax are fine (a value starting with \' must have no spaces)');
       }
     }
   });
