@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { MANAGED_BY_LABELS } from '../fleet/cluster';
 import type { Fleet } from '../fleet/fleet';
+import { ClusterPlan } from '../plan/cluster-plan';
 import { Manifest, manifestFileName } from '../synth/manifest';
 import { ArgoCdAppProject, AppProjectDestination } from './argocd/app-project';
 import { argoCdConfigMapPatch, argoCdInstancePatch } from './argocd/argocd-health-config';
@@ -20,6 +21,11 @@ export interface GitOpsCluster {
   readonly loaderNamespace: string;
 }
 
+/** What the GitOps wiring needs of a cluster's plan. */
+export function gitOpsClusterOf(plan: ClusterPlan): GitOpsCluster {
+  return { name: plan.name, destinationServer: plan.destination.server, loaderNamespace: plan.destination.namespace };
+}
+
 /** Name of the AppProject, ApplicationSet, GitRepository and controller ClusterRole. */
 export const GITOPS_NAME = 'cdk8s-kmods';
 /** Folder (under dist) of the Argo CD health-check patches; not listed in argocd/kustomization.yaml. */
@@ -35,7 +41,7 @@ export const ARGOCD_HEALTH_DIR = 'argocd/health-checks';
  * Everything that is whitelisted, granted or health-checked is derived from `clusterManifests`
  * (the rendered objects of every cluster). Returns an empty map when the fleet has no `gitops`.
  */
-export function renderGitOps(fleet: Fleet, clusterManifests: ClusterManifests, clusters: ReadonlyArray<GitOpsCluster> = fleet.clusters): Map<string, any> {
+export function renderGitOps(fleet: Fleet, clusterManifests: ClusterManifests, clusters: ReadonlyArray<GitOpsCluster> = fleet.plans.map(gitOpsClusterOf)): Map<string, any> {
   const out = new Map<string, any>();
   const settings = fleet.gitops;
   if (!settings) return out;

@@ -2,7 +2,8 @@ import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { applyGitOpsPolicy } from '../gitops/sync-policy';
-import { GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
+import { GitOpsEngine } from '../gitops/gitops-props';
+import { gitOpsClusterOf, GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
 import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
 import { Manifest, manifestFileName } from './manifest';
@@ -47,9 +48,15 @@ export interface EmittedFleet {
   readonly files: number;
 }
 
+/** Options of `renderClusterManifests`. */
+export interface RenderClusterOptions {
+  /** Annotate objects for this GitOps engine (sync waves, prune protection). @default - no GitOps annotations */
+  readonly gitopsEngine?: GitOpsEngine;
+}
+
 /**
  * The resolved objects of one cluster: what `cluster.toJson()` returns, in construct order, with
- * the fleet's GitOps annotations (sync waves, prune protection) when it has any.
+ * the GitOps annotations (sync waves, prune protection) of `options.gitopsEngine`, when given.
  * Like cdk8s, it first runs every construct's validations (throwing the same "Validation
  * failed" error), then renders each ApiObject whose closest Chart is the cluster with
  * `ApiObject.toJson()` (resolving, sanitizing, JSON patches). It skips what `Chart.toJson()`
@@ -57,14 +64,14 @@ export interface EmittedFleet {
  * objects — we write one file per object, sorted by file name. That graph was ~10% of
  * synthesis time (bench/) and is what makes one App with many charts O(N²).
  */
-export function renderClusterManifests(cluster: Cluster): Manifest[] {
+export function renderClusterManifests(cluster: Cluster, options: RenderClusterOptions = {}): Manifest[] {
   const constructs = cluster.node.findAll();
   const errors = constructs.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   const manifests = constructs
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === cluster)
     .map((o) => o.toJson() as Manifest);
-  const engine = cluster.fleet.gitops?.engine;
+  const engine = options.gitopsEngine;
   if (engine === undefined) return manifests;
   return manifests.map((m) => {
     try {
@@ -94,11 +101,12 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
   const gitopsInputs = fleet.gitops ? new Map<string, ReadonlyArray<Manifest>>() : undefined;
   report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: names.length });
   names.forEach((name, i) => {
-    // One cluster at a time: with `retainClusters: false` its constructs are garbage after this turn.
-    const cluster = fleet.cluster(name);
-    const manifests = renderClusterManifests(cluster);
+    // One cluster at a time: unless the user kept its chart (addCluster / cluster()), it is
+    // rendered from its plan for this turn only and garbage afterwards.
+    const cluster = fleet.chartForSynthesis(name);
+    const manifests = renderClusterManifests(cluster, { gitopsEngine: fleet.gitops?.engine });
     warnings.push(...synthWarnings(cluster));
-    gitopsClusters.push({ name, destinationServer: cluster.destinationServer, loaderNamespace: cluster.loaderNamespace });
+    gitopsClusters.push(gitOpsClusterOf(cluster.plan));
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
     const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const dir = `clusters/${cluster.name}`;

@@ -3,7 +3,8 @@ import { GitOpsEngine } from '../../lib/gitops/gitops-props';
 import {
   applyGitOpsPolicy, ARGOCD_SYNC_OPTIONS_ANNOTATION, ARGOCD_SYNC_WAVE_ANNOTATION, FLUX_PRUNE_ANNOTATION,
 } from '../../lib/gitops/sync-policy';
-import { gitopsTestFleet, renderedManifests } from './test-fleet';
+import { gitopsTestFleet } from '../support/test-fleet';
+import { renderedManifests } from './rendered-manifests';
 
 /** Every cluster folder of the test fleet, as the pipeline writes it (policy applied to each object). */
 function clusterFolders(engine: GitOpsEngine): Map<string, any[]> {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GitOpsEngine } from '../../lib/gitops/gitops-props';
 import { ARGOCD_HEALTH_DIR, renderGitOps } from '../../lib/gitops/render-gitops';
 import { validateManifest } from '../support/validate';
-import { gitopsTestFleet, renderedManifests } from './test-fleet';
+import { gitopsTestFleet } from '../support/test-fleet';
+import { renderedManifests } from './rendered-manifests';
 
 /** The ArgoCD CR patch: OpenShift GitOps' ArgoCD CRD is not among the shared CRDs, so it is checked by shape. */
 const INSTANCE_PATCH = `${ARGOCD_HEALTH_DIR}/argocd-instance-patch.yaml`;

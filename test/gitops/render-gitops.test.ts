@@ -6,7 +6,8 @@ import { KIND_POLICIES, policyFor } from '../../lib/gitops/sync-policy';
 import { MANAGE_VERBS } from '../../lib/gitops/gitops-rbac';
 import { luaSource, HEALTH_CHECKS } from '../../lib/gitops/health-checks/health-checks';
 import { TEST_RELEASES } from '../support/test-fleet';
-import { gitopsTestFleet, renderedManifests } from './test-fleet';
+import { gitopsTestFleet } from '../support/test-fleet';
+import { renderedManifests } from './rendered-manifests';
 
 function render(options: Parameters<typeof gitopsTestFleet>[0] = {}) {
   const fleet = gitopsTestFleet(options);

@@ -1,32 +1,6 @@
 import { Fleet } from '../../lib/fleet/fleet';
-import { GitOpsEngine, GitOpsProps } from '../../lib/gitops/gitops-props';
 import { LoaderKind } from '../../lib/module/kernel-module';
 import { moduleImage } from '../../lib/image/module-image';
-import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES } from '../support/test-fleet';
-
-/**
- * Two clusters: gpu-prod (two pools, a git-built module loaded by DaemonSets, an upgrade under
- * way so every module needs two kernels, a hub destination server) and edge-1 (one pool, a
- * prebuilt module loaded by KMM, also upgrading so it gets a PreflightValidationOCP).
- */
-export function gitopsTestFleet(gitops: Partial<GitOpsProps> = {}): Fleet {
-  const fleet = new Fleet({
-    releases: TEST_RELEASES,
-    modules: [GIT_MODULE, { ...PREBUILT_MODULE, loader: LoaderKind.KMM }],
-    gitops: { engine: GitOpsEngine.BOTH, repoURL: 'https://git.example.com/platform/fleet.git', ...gitops },
-  });
-  fleet.addCluster('gpu-prod', {
-    release: '4.18.12',
-    upgradeTo: '4.19.3',
-    destinationServer: 'https://api.gpu-prod.example.com:6443',
-    pools: {
-      gpu: { nodeSelector: { 'kmods.example.com/pool': 'gpu' }, modules: ['simple-kmod'], extensions: ['kernel-devel'] },
-      storage: { nodeSelector: { 'kmods.example.com/pool': 'storage' } },
-    },
-  });
-  fleet.addCluster('edge-1', { release: '4.18.12', upgradeTo: '4.19.3', namespace: 'edge-kmods', pools: { nic: { modules: ['gpfs'] } } });
-  return fleet;
-}
 
 /**
  * The rendered objects of every cluster: the cluster Chart's own objects, plus stand-ins shaped
