@@ -255,10 +255,12 @@ describe('example modules: built from their source with the BuildConfig Dockerfi
       expect(value('kmods_demo.param.kmods_demo_client.greetings')).toBe('1');
     });
 
-    test('the firmware the module requests is found through the loader-set firmware path', () => {
+    test('the firmware the module requests is found through the loader-set firmware path, and removed again on unload', () => {
       const size = fs.statSync(path.join(REPO_ROOT, 'examples/modules/kmods-demo/firmware/kmods-demo.fw')).size;
-      expect(value('firmware.copied')).toBe('kmods-demo.fw');
+      expect(value('kmods_demo.firmware')).toContain('kmods-demo.fw');
       expect(value('kmods_demo.param.kmods_demo.fw_size')).toBe(String(size));
+      // keepLoadedOnStop: false in the example fleet: the loader removes the firmware files it copied.
+      expect(value('firmware.copied')).not.toContain('kmods-demo.fw');
     });
 
     test('SIGTERM unloads both modules', () => {

@@ -57,12 +57,12 @@ describe.skipIf(!sharedAvailable())('objects a user adds to a cluster chart', ()
     expect(validateManifest({ ...find('KubeletConfig'), metadata: { ...find('KubeletConfig').metadata, namespace: 'x' } }).join()).toMatch(/namespace/);
   });
 
-  it('get the default sync policy: after everything the library generates; dry run skipped only for the operator-installed CRD', () => {
+  it('get a sync policy: the library\'s own for ClusterPolicy (the GPU Operator preset generates it), the default after everything else for KubeletConfig; dry run skipped only for the operator-installed CRD', () => {
     const policy = find('ClusterPolicy').metadata.annotations;
     const kubelet = find('KubeletConfig').metadata.annotations;
-    expect(policy[ARGOCD_SYNC_WAVE_ANNOTATION]).toBe(String(SyncWave.OTHER));
+    expect(policy[ARGOCD_SYNC_WAVE_ANNOTATION]).toBe(String(SyncWave.OPERATOR_CONFIG));
     expect(kubelet[ARGOCD_SYNC_WAVE_ANNOTATION]).toBe(String(SyncWave.OTHER));
-    const waves = objects.filter((o) => !['ClusterPolicy', 'KubeletConfig'].includes(o.kind)).map((o) => Number(o.metadata.annotations?.[ARGOCD_SYNC_WAVE_ANNOTATION]));
+    const waves = objects.filter((o) => o.kind !== 'KubeletConfig').map((o) => Number(o.metadata.annotations?.[ARGOCD_SYNC_WAVE_ANNOTATION]));
     expect(waves.length).toBeGreaterThan(0);
     expect(Math.max(...waves)).toBeLessThan(SyncWave.OTHER);
     // nvidia.com comes from the GPU Operator, which may be installed in the same sync; KubeletConfig is served by OpenShift.

@@ -18,9 +18,9 @@ describe('class 7: output hygiene', () => {
   });
 
   test('a zero-width space is shown as \\u200b (two names that look alike are told apart)', () => {
-    const text = EXAMPLE_TEXT.replace('modules: [simple-kmod]', 'modules: ["simple\u200b-kmod"]');
+    const text = EXAMPLE_TEXT.replace('modules: [kmods-demo]', 'modules: ["kmods\u200b-demo"]');
     const message = fileErrorOf(text).message;
-    expect(message).toContain('simple\\u200b-kmod');
+    expect(message).toContain('kmods\\u200b-demo');
     expect(message).not.toMatch(RAW_UNSAFE);
   });
 
@@ -52,8 +52,8 @@ describe('class 7: output hygiene', () => {
 
 describe('class 9: "allowed …" and close matches', () => {
   test('an unknown module lists the catalog and suggests the close match', () => {
-    const text = EXAMPLE_TEXT.replace('modules: [simple-kmod]', 'modules: [simple-kmd]');
-    expect(fileErrorOf(text).message).toContain('clusters.lab.pools.lab.modules[0]: cluster "lab", pool "lab": no such module in the fleet\'s module catalog; given "simple-kmd"; allowed: nvidia, gpfs, simple-kmod (did you mean "simple-kmod"?)');
+    const text = EXAMPLE_TEXT.replace('modules: [kmods-demo]', 'modules: [kmods-dmo]');
+    expect(fileErrorOf(text).message).toContain('clusters.lab.pools.lab.modules[0]: cluster "lab", pool "lab": no such module in the fleet\'s module catalog; given "kmods-dmo"; allowed: gpfs, kmods-demo (did you mean "kmods-demo"?)');
   });
 
   test('an unknown release lists the catalog and suggests the close match', () => {
@@ -79,7 +79,7 @@ describe('class 9: "allowed …" and close matches', () => {
 
   test('every problem of a broken example says what is allowed', () => {
     const text = EXAMPLE_TEXT
-      .replace('modules: [simple-kmod]', 'modules: [simple-kmd]')
+      .replace('modules: [kmods-demo]', 'modules: [kmods-dmo]')
       .replace('rollout: RollingUpdate', 'rollout: Sometimes')
       .replace('kernelType: realtime', 'kernelType: turbo')
       .replace('defaultLoader: kmm\n    installKmmOperator', 'defaultLoader: kmn\n    installKmmOperator');

@@ -60,7 +60,7 @@ describe('class 10: the TypeScript API boundary', () => {
       .toContain('clusters.c.upgradeTO: cluster "c": unknown field; given "upgradeTO"; allowed: release, upgradeTo');
     expect(validationErrorOf(() => fleet().addCluster('c', bad<ClusterProps>({ release: '4.18.12', pools: { p: { maxUnavailble: 1 } } }))).message)
       .toContain('(did you mean "maxUnavailable"?)');
-    expect(validationErrorOf(() => new Fleet(bad<FleetProps>({ release: [RELEASE] }))).message).toContain('release: unknown prop; given "release"; allowed: releases, modules, gitops, appPerCluster, retainClusters (did you mean "releases"?)');
+    expect(validationErrorOf(() => new Fleet(bad<FleetProps>({ release: [RELEASE] }))).message).toContain('release: unknown prop; given "release"; allowed: releases, modules, gitops, appPerCluster (did you mean "releases"?)');
     expect(validationErrorOf(() => new KernelModule(bad<KernelModuleProps>({ ...MODULE, blacklists: ['nouveau'] }))).message).toContain('(did you mean "blacklist"?)');
   });
 

@@ -40,12 +40,12 @@ describe('class 2: YAML tags outside the core schema are refused', () => {
   test.each(['!!js/function', '!!js/undefined', '!local', '!!binary', '!!set', '!!timestamp', '!<tag:example.com,2000:x>'])('%s', (tag) => {
     const text = EXAMPLE_TEXT.replace('ref: main', `ref: ${tag} main`);
     const error = fileErrorOf(text);
-    expect(error.message).toMatch(new RegExp(`fleet\\.yaml:${lineOf(text, tag)}:\\d+: modules\\.simple-kmod\\.source\\.git\\.ref: module "simple-kmod": (YAML tag \\S+ is not supported|YAML: !!timestamp expects a date)`));
+    expect(error.message).toMatch(new RegExp(`fleet\\.yaml:${lineOf(text, tag)}:\\d+: modules\\.kmods-demo\\.source\\.git\\.ref: module "kmods-demo": (YAML tag \\S+ is not supported|YAML: !!timestamp expects a date)`));
   });
 
   test('core tags are fine: !!str keeps 4.20 a string', () => {
     const text = EXAMPLE_TEXT.replace('version: "1.0.0"', 'version: !!str 1.0');
-    expect(parseFleet(text, 'fleet.yaml').modules.tryGet('simple-kmod')!.version).toBe('1.0');
+    expect(parseFleet(text, 'fleet.yaml').modules.tryGet('kmods-demo')!.version).toBe('1.0');
   });
 });
 
@@ -89,7 +89,7 @@ describe('class 9: YAML-level messages', () => {
 
   test('a duplicate key names its path', () => {
     const text = EXAMPLE_TEXT.replace('    rollout: RollingUpdate\n', '    rollout: RollingUpdate\n    rollout: OnDelete\n');
-    expect(fileErrorOf(text).message).toMatch(new RegExp(`fleet\\.yaml:${lineOf(text, 'rollout: OnDelete')}:5: modules\\.simple-kmod(\\.rollout)?: .*YAML: Map keys must be unique`));
+    expect(fileErrorOf(text).message).toMatch(new RegExp(`fleet\\.yaml:${lineOf(text, 'rollout: OnDelete')}:5: modules\\.kmods-demo(\\.rollout)?: .*YAML: Map keys must be unique`));
   });
 
   test('release: 4.20 is shown as written with a hint to quote it', () => {
@@ -99,7 +99,7 @@ describe('class 9: YAML-level messages', () => {
 
   test('version: 1.0 likewise', () => {
     const text = EXAMPLE_TEXT.replace('version: "1.0.0"', 'version: 1.0');
-    expect(fileErrorOf(text).message).toContain('modules.simple-kmod.version: module "simple-kmod": expected string, found integer (YAML read 1.0 as the number 1; quote it, "1.0", to keep it as text); given 1');
+    expect(fileErrorOf(text).message).toContain('modules.kmods-demo.version: module "kmods-demo": expected string, found integer (YAML read 1.0 as the number 1; quote it, "1.0", to keep it as text); given 1');
   });
 
   test('a release key YAML converts (4.20:) is explained', () => {
