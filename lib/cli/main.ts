@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `kmods`: the command line of cdk8s-kmods. Dispatches to the subcommands of `commands.ts`.
  *
@@ -6,6 +7,7 @@
 import { CliError, CliIo, ExitCode, processIo } from './cli-io';
 import type { Command } from './command';
 import { commands } from './commands';
+import { packageVersion } from './package-info';
 
 /** Runs `kmods` with `argv` (without node and script) and returns the exit code. */
 export function runCli(argv: ReadonlyArray<string>, io: CliIo): ExitCode {
@@ -13,6 +15,10 @@ export function runCli(argv: ReadonlyArray<string>, io: CliIo): ExitCode {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout(topHelp(table));
     return argv.length === 0 ? ExitCode.USAGE : ExitCode.OK;
+  }
+  if (argv[0] === '--version' || argv[0] === '-v') {
+    io.stdout(`${packageVersion()}\n`);
+    return ExitCode.OK;
   }
   const command = findCommand(table, argv);
   if (!command) {
