@@ -30,6 +30,19 @@ function canonicalJson(value: unknown, stack: unknown[] = []): string {
   return `{${type ? `"@":${JSON.stringify(type)}${fields.length ? ',' : ''}` : ''}${fields.join(',')}}`;
 }
 
+/** Canonical JSON of catalog entries (releases, modules), computed once per entry: every cluster refers to the same few. */
+const entryJson = new WeakMap<object, string>();
+
+function catalogEntryJson(entry: object | undefined): string {
+  if (entry === undefined) return 'null';
+  let text = entryJson.get(entry);
+  if (text === undefined) {
+    text = canonicalJson(entry);
+    entryJson.set(entry, text);
+  }
+  return text;
+}
+
 /** A short sha-256 of `text`. */
 export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
@@ -53,18 +66,18 @@ export interface ClusterInputContext {
  */
 export function clusterInputHash(plan: ClusterPlan, context: ClusterInputContext): string | undefined {
   try {
-    const releases = plan.releases.map((v) => context.catalogs.releases.tryGet(v) ?? null);
-    const modules = plan.modules.map((d) => context.catalogs.modules.tryGet(d.module) ?? null);
+    const releases = plan.releases.map((v) => catalogEntryJson(context.catalogs.releases.tryGet(v)));
+    const modules = plan.modules.map((d) => catalogEntryJson(context.catalogs.modules.tryGet(d.module)));
     const pooled = plan.pools.flatMap((p) => p.modules).filter((m) => !plan.modules.some((d) => d.module === m));
-    const extra = [...new Set(pooled)].sort().map((m) => context.catalogs.modules.tryGet(m) ?? null);
-    return shortHash(canonicalJson({
-      library: context.library,
-      engine: context.gitopsEngine ?? null,
-      plan,
-      releases,
-      modules,
-      extra,
-    }));
+    const extra = [...new Set(pooled)].sort().map((m) => catalogEntryJson(context.catalogs.modules.tryGet(m)));
+    return shortHash([
+      JSON.stringify(context.library),
+      JSON.stringify(context.gitopsEngine ?? null),
+      canonicalJson(plan),
+      `[${releases.join(',')}]`,
+      `[${modules.join(',')}]`,
+      `[${extra.join(',')}]`,
+    ].join('\n'));
   } catch (e) {
     if (e instanceof NotHashable) return undefined;
     throw e;
