@@ -1,3 +1,5 @@
+import { displayValue, escapeUnsafe, truncate } from './validation/display';
+
 /**
  * One problem in the user's input: where it is, what was given and what is allowed.
  *
@@ -23,8 +25,8 @@ export function formatPath(path: ReadonlyArray<string | number>): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
-    else if (/^[A-Za-z0-9_-]+$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(part)}]`;
+    else if (/^[A-Za-z0-9_-]{1,120}$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${displayValue(part)}]`;
   }
   return out || '(top level)';
 }
@@ -35,20 +37,23 @@ export function describeSubject(path: ReadonlyArray<string | number>): string {
   const parts: string[] = [];
   for (let i = 0; i + 1 < path.length; i++) {
     const owner = owners[String(path[i])];
-    if (owner && typeof path[i + 1] === 'string') parts.push(`${owner} "${path[i + 1]}"`);
+    if (owner && typeof path[i + 1] === 'string') parts.push(`${owner} ${displayValue(path[i + 1])}`);
   }
   return parts.join(', ');
 }
 
-/** Renders one problem as a single line. */
+/**
+ * Renders one problem as a single line. User values are quoted, cut when long, and shown with
+ * control and invisible characters escaped (`\u200b`), so a message never carries them raw.
+ */
 export function formatProblem(problem: Problem, source?: string): string {
   const file = problem.location ?? source;
   const where = file ? `${file}: ${formatPath(problem.path)}` : formatPath(problem.path);
   const subject = describeSubject(problem.path);
-  let line = `${where}: ${subject ? `${subject}: ` : ''}${problem.message}`;
-  if (problem.given !== undefined) line += `; given ${JSON.stringify(problem.given)}`;
-  if (problem.allowed !== undefined) line += `; allowed: ${problem.allowed}`;
-  return line;
+  let line = `${where}: ${subject ? `${subject}: ` : ''}${truncate(problem.message, 400)}`;
+  if (problem.given !== undefined) line += `; given ${displayValue(problem.given)}`;
+  if (problem.allowed !== undefined) line += `; allowed: ${truncate(problem.allowed, 600)}`;
+  return escapeUnsafe(line);
 }
 
 /**

@@ -69,3 +69,6 @@ export * from './synth/synthesize-fleet';
 export * from './synth/synthesis-state';
 export * from './synth/write-fs';
 export * from './gitops/health-checks/health-checks';
+export * from './presets/nvidia-gpu-operator';
+export * from './image/build-retry';
+export * from './image/build-retry-script';

@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import { LineCounter, parseDocument } from 'yaml';
 import { FleetValidationError, Problem, ProblemCollector } from '../errors';
 import { GitOpsProps } from '../gitops/gitops-props';
 import { KernelModuleProps, LoaderKind, LoaderRollout } from '../module/kernel-module';
@@ -8,52 +6,43 @@ import { KernelType } from '../node/kernel-type';
 import { OpenShiftReleaseProps } from '../release/release-catalog';
 import { ClusterProps } from '../plan/cluster-props';
 import { Fleet } from '../fleet/fleet';
-import { FLEET_SCHEMA } from './fleet-schema';
-import { checkAgainstSchema } from './json-schema-check';
+import { applyIbmStorageScalePreset } from '../presets/ibm-storage-scale';
+import { readFleetText } from '../validation/fleet-text';
+import { validateFleetDocument } from '../validation/validate';
+import { parseFleetYaml } from '../validation/yaml-source';
 
-/** Reads a fleet file (YAML) and builds the Fleet it describes. */
+/**
+ * Reads a fleet file (YAML) and builds the Fleet it describes. Only a regular UTF-8 file of
+ * at most 8 MiB is read (see lib/validation/fleet-text.ts).
+ */
 export function loadFleetFile(file: string): Fleet {
-  return parseFleet(fs.readFileSync(file, 'utf8'), file);
+  return parseFleet(readFleetText(file), file);
 }
 
 /**
- * Builds a Fleet from fleet YAML text. Every problem found — YAML syntax, the schema, and the
- * rules the constructs apply — is reported at once, each as `file:line:col: path: …` naming
- * the cluster, pool or module, the value given and what is allowed.
+ * Builds a Fleet from fleet YAML text. Every problem found — YAML syntax and tags, the schema,
+ * and the rules of lib/validation and the constructs — is reported at once, each as
+ * `file:line:col: path: …` naming the cluster, pool or module, the value given and what is allowed.
  */
 export function parseFleet(text: string, source = 'fleet.yaml'): Fleet {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locate = (path: ReadonlyArray<string | number>): string => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node && node.range) {
-        const { line, col } = lineCounter.linePos(node.range[0]);
-        return `${source}:${line}:${col}`;
-      }
-    }
-    return source;
-  };
+  const parsed = parseFleetYaml(text.startsWith('\ufeff') ? text.slice(1) : text, source);
   const fail = (problems: ReadonlyArray<Problem>): never => {
-    throw new FleetValidationError(problems.map((p) => ({ ...p, location: p.location ?? locate(p.path) })));
+    throw new FleetValidationError(problems.map((p) => parsed.locate(p)));
   };
-
-  if (doc.errors.length > 0) {
-    fail(doc.errors.map((e) => {
-      const { line, col } = lineCounter.linePos(e.pos[0]);
-      return { path: [], message: `YAML: ${e.message.split('\n')[0]}`, location: `${source}:${line}:${col}` };
-    }));
-  }
-  const data = doc.toJS() as unknown;
-  const schemaProblems = checkAgainstSchema(data ?? {}, FLEET_SCHEMA);
-  if (schemaProblems.length > 0) fail(schemaProblems);
+  if (parsed.problems.length > 0) fail(parsed.problems);
+  const data = parsed.data ?? {};
+  const documentProblems = validateFleetDocument(data);
+  if (documentProblems.length > 0) fail(documentProblems);
   const spec = data as FleetDocument;
 
+  const presetProblems = new ProblemCollector();
+  const modules = Object.entries(spec.modules ?? {}).map(([name, m]) => toModuleProps(name, withPreset(name, m, presetProblems)));
+  if (presetProblems.problems.length > 0) fail(presetProblems.problems);
   let fleet: Fleet | undefined;
   try {
     fleet = new Fleet({
       releases: Object.entries(spec.releases ?? {}).map(([version, r]) => ({ ...r, version })),
-      modules: Object.entries(spec.modules ?? {}).map(([name, m]) => toModuleProps(name, m)),
+      modules,
       gitops: spec.gitops,
     });
   } catch (e) {
@@ -80,18 +69,28 @@ interface FleetDocument {
   }>;
 }
 
-type ModuleDocument = Omit<KernelModuleProps, 'name' | 'source' | 'loader' | 'rollout'> & {
+type ModuleDocument = Omit<KernelModuleProps, 'name' | 'source' | 'loader' | 'rollout' | 'loadOrder'> & {
+  readonly preset?: 'ibm-storage-scale';
+  readonly loadOrder?: KernelModuleProps['loadOrder'];
   readonly source: { git?: { url: string; ref: string; contextDir?: string; buildCommand?: string }; dockerfile?: string;
     prebuilt?: { image?: string; images?: Record<string, string> } };
   readonly loader?: string;
   readonly rollout?: string;
 };
 
+/** A module with its preset applied (the schema allows only known presets). */
+function withPreset(name: string, m: ModuleDocument, problems: ProblemCollector): ModuleDocument {
+  const { preset, ...rest } = m;
+  if (preset === 'ibm-storage-scale') return applyIbmStorageScalePreset(rest as any, problems, ['modules', name]) as ModuleDocument;
+  return rest;
+}
+
 function toModuleProps(name: string, m: ModuleDocument): KernelModuleProps {
-  const { source, loader, rollout, ...rest } = m;
+  const { source, loader, rollout, loadOrder, ...rest } = m;
   return {
     ...rest,
     name,
+    loadOrder: loadOrder ?? [],
     loader: loader as LoaderKind | undefined,
     rollout: rollout as LoaderRollout | undefined,
     source: source.git ? ModuleSource.git(source.git)

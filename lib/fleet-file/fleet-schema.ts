@@ -1,4 +1,14 @@
+import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
+import { GitOpsEngine } from '../gitops/gitops-props';
+import { LoaderKind, LoaderRollout } from '../module/loader-kind';
+import { IgnitionVersion } from '../node/ignition-version';
+import { KernelType } from '../node/kernel-type';
 import { JsonSchema } from './json-schema-check';
+
+/** The values of a TypeScript string enum, so the schema's enums never drift from the API's. */
+const valuesOf = (e: Record<string, string>): string[] => Object.values(e);
+/** `a, b or c`. */
+const orList = (values: ReadonlyArray<string>): string => `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 const MODULE_NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
@@ -29,7 +39,7 @@ export const FLEET_SCHEMA: JsonSchema = {
       required: ['engine', 'repoURL'],
       description: 'how Argo CD and/or Flux apply dist/clusters/<cluster>',
       properties: {
-        engine: { enum: ['argocd', 'flux', 'both'], description: 'argocd, flux or both' },
+        engine: { enum: valuesOf(GitOpsEngine), description: orList(valuesOf(GitOpsEngine)) },
         repoURL: { type: 'string', minLength: 1, description: 'git repository holding dist/ (https, ssh or git@host:path)' },
         revision: { type: 'string', default: 'main', description: 'branch, tag (refs/tags/<t> for Flux) or 40-hex commit' },
         argocdNamespace: { type: 'string', pattern: DNS_LABEL, default: 'openshift-gitops', description: 'namespace of the Argo CD instance' },
@@ -37,7 +47,7 @@ export const FLEET_SCHEMA: JsonSchema = {
         applicationSet: { type: 'boolean', default: false, description: 'one ApplicationSet instead of one Application per cluster' },
         fluxNamespace: { type: 'string', pattern: DNS_LABEL, default: 'flux-system', description: 'namespace of Flux' },
         fluxTimeout: { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$', default: '90m', description: 'Flux wait timeout; allow for pool reboots' },
-        pathPrefix: { type: 'string', default: 'dist', description: 'folder of the synthesized output in the repository' },
+        pathPrefix: { type: 'string', pattern: '^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*$', default: 'dist', description: 'folder of the synthesized output in the repository' },
       },
     },
     releases: {
@@ -63,12 +73,12 @@ export const FLEET_SCHEMA: JsonSchema = {
     release: {
       type: 'object',
       additionalProperties: false,
-      required: ['kernel', 'driverToolkitImage'],
+      required: ['kernel'],
       properties: {
         kernel: { type: 'string', pattern: KERNEL, description: 'default RHCOS kernel, as uname -r prints it' },
         realtimeKernel: { type: 'string', pattern: KERNEL, description: 'realtime kernel (ends in +rt on RHEL 9)' },
         kernel64k: { type: 'string', pattern: KERNEL, description: '64k-pages kernel (aarch64)' },
-        driverToolkitImage: { type: 'string', description: 'Driver Toolkit image of the release, pinned by @sha256 digest' },
+        driverToolkitImage: { type: 'string', description: 'Driver Toolkit image of the release, pinned by @sha256 digest; without it builds use the cluster\'s openshift/driver-toolkit:<rhcosVersion> ImageStreamTag' },
         rhcosVersion: { type: 'string', pattern: '^\\d+\\.\\d+\\.\\d{12}-\\d+$', description: 'RHCOS build (OSTREE_VERSION), e.g. 418.94.202501221327-0' },
         example: { type: 'boolean', description: 'true when the data is an example, not read off a real release', default: false },
       },
@@ -125,8 +135,9 @@ export const FLEET_SCHEMA: JsonSchema = {
     module: {
       type: 'object',
       additionalProperties: false,
-      required: ['version', 'loadOrder', 'source'],
+      required: ['version', 'source'],
       properties: {
+        preset: { enum: ['ibm-storage-scale'], description: 'vendor preset: ibm-storage-scale fills loadOrder (tracedev, mmfslinux, mmfs26) and keeps the modules loaded' },
         version: { type: 'string', description: 'the driver version' },
         loadOrder: { type: 'array', minItems: 1, items: { $ref: '#/definitions/koModule' }, description: '.ko modules, loaded first to last' },
         source: { $ref: '#/definitions/source' },
@@ -146,12 +157,12 @@ export const FLEET_SCHEMA: JsonSchema = {
         },
         imageRepository: { type: 'string', description: 'external repository to push built images to' },
         imagePullSecret: { type: 'string', pattern: DNS_LABEL, description: 'Secret to push/pull the external repository' },
-        loader: { enum: ['daemonset', 'kmm'], description: 'daemonset or kmm' },
-        keepLoadedOnStop: { type: 'boolean', default: false, description: 'keep the module loaded when the loader stops' },
+        loader: { enum: valuesOf(LoaderKind), description: orList(valuesOf(LoaderKind)) },
+        keepLoadedOnStop: { type: 'boolean', default: true, description: 'keep the module loaded when the loader stops (false: unload, and remove the firmware it copied)' },
         toleratesCordon: { type: 'boolean', default: true, description: 'keep the loader on cordoned nodes' },
-        rollout: { enum: ['OnDelete', 'RollingUpdate'], default: 'OnDelete', description: 'OnDelete or RollingUpdate' },
+        rollout: { enum: valuesOf(LoaderRollout), default: LoaderRollout.ROLLING_UPDATE, description: orList(valuesOf(LoaderRollout)) },
         rolloutMaxUnavailable: { $ref: '#/definitions/intOrPercent' },
-        kmmKernelMapping: { enum: ['literal', 'regexp'], description: 'with loader kmm: literal (one mapping per kernel) or regexp (builds for new kernels); default: the cluster\'s' },
+        kmmKernelMapping: { enum: valuesOf(KmmKernelMapping), description: 'with loader kmm: literal (one mapping per kernel) or regexp (builds for new kernels); default: the cluster\'s' },
       },
     },
     intOrPercent: {
@@ -171,9 +182,35 @@ export const FLEET_SCHEMA: JsonSchema = {
         },
         maxUnavailable: { $ref: '#/definitions/intOrPercent' },
         modules: stringList('catalog modules the nodes load', DNS_LABEL),
-        kernelType: { enum: ['default', 'realtime', '64k-pages'], default: 'default', description: 'default, realtime or 64k-pages' },
+        kernelType: { enum: valuesOf(KernelType), default: KernelType.DEFAULT, description: orList(valuesOf(KernelType)) },
         extensions: stringList('RHCOS extensions, e.g. kernel-devel'),
         kernelArguments: stringList('extra kernel arguments'),
+      },
+    },
+    nvidiaGpuOperator: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['channel', 'drivers'],
+      description: 'NVIDIA GPUs through the GPU Operator (OLM), a pinned driver per pool',
+      properties: {
+        channel: { type: 'string', description: 'OLM channel of gpu-operator-certified, e.g. v25.3' },
+        startingCSV: { type: 'string', description: 'exact operator version, e.g. gpu-operator-certified.v25.3.1 (updates then wait for approval)' },
+        driverRepository: { type: 'string', default: 'nvcr.io/nvidia', description: 'registry path of the driver image (a mirror for disconnected clusters)' },
+        driverImagePullSecret: { type: 'string', pattern: DNS_LABEL, description: 'Secret in nvidia-gpu-operator to pull the driver image' },
+        drivers: {
+          type: 'object',
+          minProperties: 1,
+          description: 'pool name → driver of that pool\'s GPU nodes',
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['version'],
+            properties: {
+              version: { type: 'string', description: 'NVIDIA driver version, e.g. 570.148.08' },
+              kernelModuleType: { enum: ['open', 'proprietary', 'auto'], default: 'open', description: 'open, proprietary or auto' },
+            },
+          },
+        },
       },
     },
     cluster: {
@@ -184,16 +221,17 @@ export const FLEET_SCHEMA: JsonSchema = {
         release: { type: 'string', pattern: RELEASE, description: 'release the cluster runs (a key of releases)' },
         upgradeTo: { type: 'string', pattern: RELEASE, description: 'release the cluster is upgrading to' },
         namespace: { type: 'string', pattern: DNS_LABEL, default: 'kmods-system', description: 'namespace of loaders and builds' },
-        defaultLoader: { enum: ['daemonset', 'kmm'], default: 'daemonset', description: 'daemonset or kmm' },
+        defaultLoader: { enum: valuesOf(LoaderKind), default: LoaderKind.DAEMONSET, description: orList(valuesOf(LoaderKind)) },
         destinationServer: {
           type: 'string', pattern: '^https://', default: 'https://kubernetes.default.svc',
           description: 'API server Argo CD deploys this cluster to; a hub managing many clusters needs each one\'s own',
         },
-        installNodeFeatureDiscovery: { type: 'boolean', default: false, description: 'install the Node Feature Discovery operator and an instance (loaders need its kernel label)' },
+        installNodeFeatureDiscovery: { type: 'boolean', default: false, description: 'install the Node Feature Discovery operator and an instance (loaders do not need it)' },
         installKmmOperator: { type: 'boolean', default: false, description: 'install the Kernel Module Management operator through OLM' },
-        kmmKernelMapping: { enum: ['literal', 'regexp'], default: 'literal', description: 'how KMM Modules map kernels to images: literal or regexp' },
-        ignitionVersion: { enum: ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0', '3.5.0'], description: 'pin a lower Ignition spec version for MachineConfigs' },
+        kmmKernelMapping: { enum: valuesOf(KmmKernelMapping), default: KmmKernelMapping.LITERAL, description: `how KMM Modules map kernels to images: ${orList(valuesOf(KmmKernelMapping))}` },
+        ignitionVersion: { enum: IgnitionVersion.ALL.map((v) => v.text), description: 'pin a lower Ignition spec version for MachineConfigs' },
         rebootlessModuleFiles: { type: 'boolean', default: false, description: 'apply modprobe.d / modules-load.d changes without reboot (4.17+)' },
+        nvidiaGpuOperator: { $ref: '#/definitions/nvidiaGpuOperator' },
         pools: {
           type: 'object',
           minProperties: 1,

@@ -11,6 +11,8 @@ import { FleetCatalogs, planKernels, planModule, planReleases } from '../plan/fl
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 import { NodePool } from './node-pool';
+import { NvidiaGpuOperator } from '../presets/nvidia-gpu-operator';
+import { addSynthWarning } from '../warnings';
 
 export type { ClusterProps, NodePoolProps } from '../plan/cluster-props';
 
@@ -83,6 +85,12 @@ export class Cluster extends Chart {
     new ModuleBuilds(this, 'Builds', { plan, catalogs });
     new ModuleLoaders(this, 'Loaders', { plan, catalogs, labels: MANAGED_BY_LABELS });
     new KmmLoaders(this, 'Kmm', { plan, catalogs, labels: MANAGED_BY_LABELS });
+    if (plan.nvidiaGpuOperator) {
+      const gpu = new NvidiaGpuOperator(this, 'NvidiaGpuOperator', { plan: plan.nvidiaGpuOperator, labels: MANAGED_BY_LABELS });
+      if (!plan.installNodeFeatureDiscovery) {
+        addSynthWarning(gpu, `cluster "${plan.name}": the NVIDIA GPU Operator needs Node Feature Discovery; set installNodeFeatureDiscovery unless NFD is installed another way`);
+      }
+    }
     const rebootlessFiles = this.pools.flatMap((p) => p.machineConfigs.rebootlessFiles);
     if (rebootlessFiles.length > 0) new NodeDisruptionPolicy(this, 'NodeDisruptionPolicy', { files: rebootlessFiles, labels: MANAGED_BY_LABELS });
   }

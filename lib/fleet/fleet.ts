@@ -8,6 +8,8 @@ import { ClusterPlan } from '../plan/cluster-plan';
 import { ClusterProps } from '../plan/cluster-props';
 import { planCluster } from '../plan/plan-cluster';
 import { OpenShiftReleaseProps, ReleaseCatalog } from '../release/release-catalog';
+import { factsOfCatalogs, FleetFacts } from '../validation/fleet-facts';
+import { validateClusterProps, validateFleetProps } from '../validation/validate';
 import { Cluster } from './cluster';
 
 /** The fleet: release and module catalogs shared by every cluster. */
@@ -46,9 +48,12 @@ export class Fleet extends Construct {
   private readonly clusterMap = new Map<string, Cluster>();
   /** The one App all clusters share when `appPerCluster` is false. */
   private readonly sharedApp?: App;
+  /** What cluster validation reads about the catalogs. */
+  private readonly facts: FleetFacts;
 
   constructor(props: FleetProps = {}) {
     super(undefined as unknown as Construct, '');
+    validateFleetProps(props, (m) => m instanceof KernelModule);
     const problems = new ProblemCollector();
     let releases = new ReleaseCatalog();
     let modules = new ModuleCatalog();
@@ -60,6 +65,7 @@ export class Fleet extends Construct {
     this.gitops = gitops;
     this.releases = releases;
     this.modules = modules;
+    this.facts = factsOfCatalogs(releases, modules, gitops);
     if (props.appPerCluster === false) this.sharedApp = new App({ outdir: '.cdk8s-unused' });
   }
 
@@ -78,6 +84,7 @@ export class Fleet extends Construct {
    * drops it afterwards. Use it for large fleets. Throws like `addCluster`.
    */
   public defineCluster(name: string, props: ClusterProps): ClusterPlan {
+    validateClusterProps(name, props, this.facts);
     if (this.planMap.has(name)) {
       throw new FleetValidationError([{ path: ['clusters', name], message: 'a cluster of this name is already in the fleet' }]);
     }

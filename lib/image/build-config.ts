@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { KernelModule } from '../module/kernel-module';
 import { isLabelValue } from '../names';
 import { KernelVersion } from '../release/kernel-version';
-import { OpenShiftRelease } from '../release/release-catalog';
+import { DTK_IMAGE_STREAM, OpenShiftRelease } from '../release/release-catalog';
 import { DtkBuildArg, renderModuleDockerfile, SIGNING_CONTEXT_DIR } from './dockerfile';
 import { moduleImage, ModuleImage } from './module-image';
 
@@ -97,7 +97,12 @@ export class ModuleBuildConfig extends Construct {
       },
       spec: {
         runPolicy: 'Serial',
-        triggers: [{ type: 'ConfigChange' }],
+        // With the DTK from the cluster's ImageStream, the tag of a target release's RHCOS appears only when the
+        // cluster starts that upgrade: the ImageChange trigger builds then (and again whenever the tag is re-imported).
+        triggers: [{ type: 'ConfigChange' }, ...(release.driverToolkitImageStreamTag ? [{
+          type: 'ImageChange',
+          imageChange: { from: { kind: 'ImageStreamTag', namespace: DTK_IMAGE_STREAM.namespace, name: release.driverToolkitImageStreamTag } },
+        }] : [])],
         source,
         strategy: { type: 'Docker', dockerStrategy: { buildArgs } },
         output,

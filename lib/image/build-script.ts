@@ -43,6 +43,9 @@ export const BUILD_SCRIPT = `#!/bin/sh
 #   KMOD_SIGN_HASH       digest algorithm for sign-file; default sha256
 #   KMOD_SIGN_FILE       sign-file program; default $KERNEL_SRC/scripts/sign-file
 #   KMOD_DEPMOD          depmod program; default depmod
+#   KMOD_HOST_MODULES    the kernel's own modules, linked as <moddir>/host before depmod so
+#                        modules that need in-tree ones resolve (KMM's recipe); default
+#                        /lib/modules/$KERNEL_FULL_VERSION (the Driver Toolkit has them); none: no link
 set -eu
 
 log() { printf 'kmod-build: %s\\n' "$*" >&2; }
@@ -162,6 +165,13 @@ if [ -n "$sign_key" ]; then
     sign_module "$ko"
   done < "$list"
   rm -f "$list"
+fi
+
+host_modules=\${KMOD_HOST_MODULES:-/lib/modules/$kver}
+if [ "$host_modules" != none ] && [ -d "$host_modules" ] && [ ! -e "$moddir/host" ] && [ ! -L "$moddir/host" ]; then
+  # An absolute link: on the node it resolves to the node's own /lib/modules/<kernel>.
+  ln -s "/lib/modules/$kver" "$moddir/host"
+  log "linked $moddir/host to /lib/modules/$kver for in-tree dependencies"
 fi
 
 "$depmod" -b "$prefix" "$kver" || die 'depmod failed'

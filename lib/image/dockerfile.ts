@@ -14,12 +14,13 @@ export enum DtkBuildArg {
 }
 
 /**
- * Final-stage base of built module images: small, with a shell, `mkdir` and `cp` (KMM's image
- * extractor runs `/bin/sh -c "mkdir …; cp -R …"` in it) and `microdnf` to add `kmod`.
- * A minor-version tag, not a digest: we cannot vouch for a digest value here, and the tag gets
- * the minor's security fixes. Pin a digest of your own with `baseImage` for byte-reproducible images.
+ * Final-stage base of built module images: the smallest UBI with `cp` (KMM's image contract: its
+ * worker, and our loader's init containers, run only `cp` in a module image; `modprobe` and
+ * `depmod` come from the loader image). No package manager runs in it, so a build never needs
+ * package repositories. A minor-version tag, not a digest: we cannot vouch for a digest value
+ * here, and the tag gets the minor's security fixes. Pin a digest of your own with `baseImage`.
  */
-export const DEFAULT_MODULE_BASE_IMAGE = 'registry.access.redhat.com/ubi9/ubi-minimal:9.6';
+export const DEFAULT_MODULE_BASE_IMAGE = 'registry.access.redhat.com/ubi9/ubi-micro:9.6';
 
 /** Where the BuildConfig puts the signing Secrets in the build context (`spec.source.secrets[].destinationDir`). */
 export const SIGNING_CONTEXT_DIR = 'kmods-signing';
@@ -42,7 +43,7 @@ export interface ModuleDockerfileOptions {
    * @default - true when the module has `signing`
    */
   readonly sign?: boolean;
-  /** Final-stage base image (needs a shell, `mkdir`, `cp` and `microdnf`). @default DEFAULT_MODULE_BASE_IMAGE */
+  /** Final-stage base image (needs only `cp`; nothing is installed in it). @default DEFAULT_MODULE_BASE_IMAGE */
   readonly baseImage?: string;
 }
 
@@ -51,9 +52,10 @@ export interface ModuleDockerfileOptions {
  * ConfigMap (use `dtkArg: DtkBuildArg.DTK_AUTO` and `sign: false` there; KMM signs on its own).
  *
  * - git source: a builder stage `FROM ${DTK}` runs `kmod-build.sh` (written line by line with
- *   printf, readable in review, so the Dockerfile needs no other file in the build context), then a
- *   small UBI stage receives `/opt/lib/modules/<kernel>/`, the firmware and the DTK release
- *   file, and runs `depmod -b /opt <kernel>`.
+ *   printf, readable in review, so the Dockerfile needs no other file in the build context), which
+ *   compiles, signs, links `host` to the DTK's in-tree modules (KMM's recipe) and runs depmod;
+ *   then a UBI micro stage only receives `/opt/lib/modules/<kernel>/`, the firmware and the DTK
+ *   release file (no RUN: nothing is installed, no package repository is needed).
  * - Dockerfile source: the user's text, unchanged unless signing is on; then a signing stage on
  *   the DTK and a last stage that overlays the signed modules on the user's final stage.
  */
@@ -119,14 +121,11 @@ function gitDockerfile(module: KernelModule, source: GitSource, sign: boolean, o
   lines.push(
     '',
     `FROM ${options.baseImage ?? DEFAULT_MODULE_BASE_IMAGE}`,
-    kernelArg,
-    'RUN microdnf install -y kmod && microdnf clean all',
     `COPY --from=builder ${MODULE_IMAGE_PREFIX}/lib/modules/ ${MODULE_IMAGE_PREFIX}/lib/modules/`,
   );
   if (module.firmwarePath) lines.push(`COPY --from=builder ${module.firmwarePath}/ ${module.firmwarePath}/`);
   lines.push(
     'COPY --from=builder /etc/driver-toolkit-release.json /etc/driver-toolkit-release.json',
-    `RUN depmod -b ${MODULE_IMAGE_PREFIX} "\${KERNEL_FULL_VERSION}"`,
     ...imageLabels(module),
   );
   return `${lines.join('\n')}\n`;

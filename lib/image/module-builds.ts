@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { KernelModule } from '../module/kernel-module';
 import { ClusterPlan, ImageOrigin } from '../plan/cluster-plan';
-import { FleetCatalogs, planKernel, planModule, planReleaseOf } from '../plan/fleet-catalogs';
+import { FleetCatalogs, planKernel, planModule, planRelease, planReleaseOf } from '../plan/fleet-catalogs';
 import { KernelVersion } from '../release/kernel-version';
 import { ModuleBuildConfig } from './build-config';
+import { BuildRetry } from './build-retry';
 import { addSynthWarning } from '../warnings';
 import { ModuleImageStream } from './image-stream';
 import { ModuleImage } from './module-image';
@@ -16,6 +17,11 @@ export interface ModuleBuildsProps {
   readonly catalogs: FleetCatalogs;
   /** Final-stage base image of built module images. @default DEFAULT_MODULE_BASE_IMAGE */
   readonly baseImage?: string;
+  /**
+   * Image with `oc` for the build retry CronJob (see `BuildRetry`).
+   * @default - `registry.redhat.io/openshift4/ose-cli-rhel9:v<minor of the cluster's release>`
+   */
+  readonly cliImage?: string;
 }
 
 /** Where the image of one (module, kernel) comes from on one cluster. */
@@ -75,5 +81,13 @@ export class ModuleBuilds extends Construct {
       images.push({ module, kernel, image, buildConfig });
     }
     this.images = images;
+    // Failed or evicted builds are retried, and each BuildConfig shows its latest build's result.
+    if (images.some((i) => i.buildConfig !== undefined)) {
+      new BuildRetry(this, 'Retry', {
+        namespace: plan.loaderNamespace,
+        cliImage: props.cliImage ?? `registry.redhat.io/openshift4/ose-cli-rhel9:v${planRelease(catalogs, plan.release).version.minorVersion}`,
+        labels,
+      });
+    }
   }
 }

@@ -1,7 +1,11 @@
 import { ProblemCollector } from '../errors';
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { DNS_LABEL_RULE, isDnsLabel, isPositiveIntOrPercent, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
+import { validateModuleProps } from '../validation/validate';
+import { LoaderKind, LoaderRollout } from './loader-kind';
 import { IMAGE_REF, ModuleSource } from './module-source';
+
+export { LoaderKind, LoaderRollout } from './loader-kind';
 
 /** One `.ko` to load, with its parameters. */
 export interface KoModule {
@@ -9,22 +13,6 @@ export interface KoModule {
   readonly name: string;
   /** Module parameters, `name → value`; values are passed verbatim (quoted) to modprobe. @default - none */
   readonly parameters?: Readonly<Record<string, string>>;
-}
-
-/** Which mechanism loads the module on the nodes. */
-export enum LoaderKind {
-  /** Our loader DaemonSet, one per (module, kernel). */
-  DAEMONSET = 'daemonset',
-  /** A Kernel Module Management `Module` custom resource (the KMM operator must be installed). */
-  KMM = 'kmm',
-}
-
-/** How a changed loader rolls out on the nodes. */
-export enum LoaderRollout {
-  /** A new loader pod starts only when the old one is deleted by hand (no surprise reloads under running jobs). */
-  ON_DELETE = 'OnDelete',
-  /** The DaemonSet controller replaces loader pods, `maxUnavailable` nodes at a time. */
-  ROLLING_UPDATE = 'RollingUpdate',
 }
 
 /** Secure Boot signing material, kept in Secrets in the loader namespace (never in the output). */
@@ -63,11 +51,21 @@ export interface KernelModuleProps {
   readonly imagePullSecret?: string;
   /** Which mechanism loads the module. @default - the cluster's default loader (DaemonSet unless set) */
   readonly loader?: LoaderKind;
-  /** Keep the module loaded when the loader stops (storage modules that cannot unload while mounted). @default false */
+  /**
+   * Keep the module loaded when its loader pod stops: when the pod is replaced, when the module or
+   * a kernel is removed from the fleet, when the DaemonSet is pruned. Set false to unload on stop
+   * (and remove the firmware files the loader copied); a module in use then stays loaded and the
+   * pod exits with an error. @default true
+   */
   readonly keepLoadedOnStop?: boolean;
   /** Keep the loader on a cordoned node (`node.kubernetes.io/unschedulable`), so the module stays loaded during drains. @default true */
   readonly toleratesCordon?: boolean;
-  /** How a changed loader rolls out. @default LoaderRollout.ON_DELETE */
+  /**
+   * How a changed loader rolls out. With `RollingUpdate` the DaemonSet controller replaces
+   * `rolloutMaxUnavailable` pods at a time; a replaced pod keeps the module loaded (unless
+   * `keepLoadedOnStop: false`), and the new one reloads only when its build differs — and waits,
+   * not ready, while the old build is in use, which holds the rollout there. @default LoaderRollout.ROLLING_UPDATE
+   */
   readonly rollout?: LoaderRollout;
   /** With the KMM loader: how the Module maps kernels to images. @default - the cluster's `kmmKernelMapping` (literal unless set) */
   readonly kmmKernelMapping?: KmmKernelMapping;
@@ -128,6 +126,7 @@ export class KernelModule {
   public readonly kmmKernelMapping?: KmmKernelMapping;
 
   constructor(props: KernelModuleProps) {
+    validateModuleProps(props);
     validateKernelModule(props);
     this.name = props.name;
     this.version = props.version;
@@ -142,9 +141,9 @@ export class KernelModule {
     this.imageRepository = props.imageRepository;
     this.imagePullSecret = props.imagePullSecret;
     this.loader = props.loader;
-    this.keepLoadedOnStop = props.keepLoadedOnStop ?? false;
+    this.keepLoadedOnStop = props.keepLoadedOnStop ?? true;
     this.toleratesCordon = props.toleratesCordon ?? true;
-    this.rollout = props.rollout ?? LoaderRollout.ON_DELETE;
+    this.rollout = props.rollout ?? LoaderRollout.ROLLING_UPDATE;
     this.rolloutMaxUnavailable = props.rolloutMaxUnavailable ?? 1;
     this.kmmKernelMapping = props.kmmKernelMapping;
   }

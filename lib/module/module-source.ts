@@ -1,7 +1,12 @@
 import { ProblemCollector } from '../errors';
 
 /** An image reference: registry/path with an optional tag and/or digest. */
-export const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+/**
+ * An image reference (registry host[:port], path, optional tag and digest). Written so that no
+ * string can be split two ways (host labels joined by '.'; path components are `[a-z0-9]` words
+ * joined by one separator), which keeps matching linear.
+ */
+export const IMAGE_REF = /^[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
 /**
  * How a consumer treats each kind of source, for the one place that must branch on the kind

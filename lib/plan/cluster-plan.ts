@@ -1,6 +1,7 @@
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { LoaderKind } from '../module/kernel-module';
 import { KernelType } from '../node/kernel-type';
+import type { NvidiaGpuOperatorPlan } from '../presets/nvidia-gpu-operator';
 
 /**
  * What one cluster of the fleet gets, decided once by `planCluster` after every check passed:
@@ -38,6 +39,8 @@ export interface ClusterPlan {
   readonly installNodeFeatureDiscovery: boolean;
   /** Where GitOps applies the cluster's folder. */
   readonly destination: DestinationPlan;
+  /** The NVIDIA GPU Operator preset, when the cluster uses it. */
+  readonly nvidiaGpuOperator?: NvidiaGpuOperatorPlan;
 }
 
 /** A kernel the cluster runs or will run. */

@@ -1,6 +1,7 @@
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { LoaderKind } from '../module/kernel-module';
 import { KernelType } from '../node/kernel-type';
+import type { NvidiaGpuOperatorProps } from '../presets/nvidia-gpu-operator';
 
 /** One OpenShift cluster of the fleet, as the user describes it (fleet.yaml `clusters.<name>`). */
 export interface ClusterProps {
@@ -28,12 +29,14 @@ export interface ClusterProps {
    * @default 'https://kubernetes.default.svc'
    */
   readonly destinationServer?: string;
-  /** Install the Node Feature Discovery operator (OLM) and an NFD instance; loader DaemonSets need NFD's kernel label. @default false */
+  /** Install the Node Feature Discovery operator (OLM) and an NFD instance, for your workloads (loaders do not need it). @default false */
   readonly installNodeFeatureDiscovery?: boolean;
   /** Install the Kernel Module Management operator through OLM (for `loader: kmm` modules). @default false */
   readonly installKmmOperator?: boolean;
   /** How KMM Modules map kernels to images, for modules that do not choose. @default KmmKernelMapping.LITERAL */
   readonly kmmKernelMapping?: KmmKernelMapping;
+  /** NVIDIA GPUs through the GPU Operator (OLM), with a pinned driver per pool (see `NvidiaGpuOperator`). @default - none */
+  readonly nvidiaGpuOperator?: NvidiaGpuOperatorProps;
 }
 
 /** A group of nodes that need the same kernel modules and node settings. */

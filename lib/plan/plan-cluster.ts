@@ -9,7 +9,8 @@ import { KernelType } from '../node/kernel-type';
 import { checkNodeSelectorRoles } from '../node/machine-config-pool';
 import { checkNodeDisruptionPolicySupport } from '../node/node-disruption-policy';
 import { PoolMachineConfigs } from '../node/pool-machine-configs';
-import { KernelVersion, NFD_KERNEL_LABEL } from '../release/kernel-version';
+import { isNodeReadyLabelKeyValid, nodeReadyLabelKey } from '../delivery/daemonset/node-ready-label';
+import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 import { moduleImage } from '../image/module-image';
 import { ClusterPlan, ImageOrigin, KernelPlan, ModuleDeploymentPlan, ModuleImagePlan, PoolPlan } from './cluster-plan';
@@ -17,6 +18,7 @@ import { ClusterProps, NodePoolProps } from './cluster-props';
 import { FleetCatalogs } from './fleet-catalogs';
 import { deepFreeze } from './freeze';
 import { poolsCanShareNodes } from './pool-selectors';
+import { planNvidiaGpuOperator } from '../presets/nvidia-gpu-operator';
 
 /** The MCO's own pools; a custom pool may not take their names. */
 const RESERVED_POOLS = new Set(['master', 'worker', 'arbiter']);
@@ -69,8 +71,9 @@ export function planCluster(name: string, props: ClusterProps, catalogs: FleetCa
   const modules = moduleDeployments(pools, poolModules, defaultLoader);
   const byName = new Map([...poolModules.values()].flat().map((m) => [m.name, m]));
   checkPrebuiltCoverage(pools, modules, byName, problems);
+  const nvidiaGpuOperator = props.nvidiaGpuOperator ? planNvidiaGpuOperator(props.nvidiaGpuOperator, pools, problems, ['nvidiaGpuOperator']) : undefined;
   problems.throwIfAny();
-  checkDaemonSetLoading(name, pools, modules, byName);
+  checkDaemonSetLoading(name, loaderNamespace, modules, byName);
 
   const kmmKernelMapping = props.kmmKernelMapping ?? KmmKernelMapping.LITERAL;
   if (!Object.values(KmmKernelMapping).includes(kmmKernelMapping)) {
@@ -111,6 +114,7 @@ export function planCluster(name: string, props: ClusterProps, catalogs: FleetCa
     kmm: { installOperator: props.installKmmOperator ?? false, kernelMapping: kmmKernelMapping },
     installNodeFeatureDiscovery: props.installNodeFeatureDiscovery ?? false,
     destination: { server: destinationServer, namespace: loaderNamespace },
+    ...(nvidiaGpuOperator ? { nvidiaGpuOperator } : {}),
   });
   const kmmProblems = checkKmmModules(plan, catalogs);
   if (kmmProblems.length > 0) throw new FleetValidationError(kmmProblems);
@@ -219,13 +223,13 @@ function checkPrebuiltCoverage(
 
 /**
  * DaemonSet loading: pods stay on cordoned nodes, so the module must say it tolerates that; and
- * each kernel is selected by NFD's kernel label, so it must be a label value.
+ * the loader's node label key `node.cdk8s-kmods.io/<namespace>.<module>.ready` must be a label key.
+ * (Kernels need no NFD label: each loader pod picks its kernel's build by `uname -r`.)
  */
 function checkDaemonSetLoading(
-  clusterName: string, pools: ReadonlyArray<PoolPlan>, deployments: ReadonlyArray<ModuleDeploymentPlan>, modules: ReadonlyMap<string, KernelModule>,
+  clusterName: string, namespace: string, deployments: ReadonlyArray<ModuleDeploymentPlan>, modules: ReadonlyMap<string, KernelModule>,
 ): void {
   const problems = new ProblemCollector();
-  const kernelByFull = new Map<string, KernelVersion>();
   for (const deployment of deployments.filter((d) => d.loader === LoaderKind.DAEMONSET)) {
     const module = modules.get(deployment.module)!;
     if (!module.toleratesCordon) {
@@ -234,16 +238,10 @@ function checkDaemonSetLoading(
         + '(the DaemonSet controller adds the node.kubernetes.io/unschedulable toleration, and drains skip DaemonSet pods)',
         false, 'true, or loader: kmm (KMM unloads the module when a node is cordoned)');
     }
-    for (const pool of pools.filter((p) => deployment.pools.includes(p.name))) {
-      for (const full of pool.kernels) {
-        const kernel = kernelByFull.get(full) ?? KernelVersion.parse(full);
-        kernelByFull.set(full, kernel);
-        if (!isLabelValue(kernel.nfdLabelValue)) {
-          problems.add(['clusters', clusterName, 'pools', pool.name, 'kernelType'],
-            `kernel ${kernel.full} cannot be selected: NFD would label it ${NFD_KERNEL_LABEL}=${kernel.nfdLabelValue}, which is not a label value`,
-            kernel.nfdLabelValue, LABEL_VALUE_RULE);
-        }
-      }
+    if (!isNodeReadyLabelKeyValid(namespace, module.name)) {
+      problems.add(['clusters', clusterName, 'namespace'],
+        `the node label of module "${module.name}" would be ${nodeReadyLabelKey(namespace, module.name)}, whose name part is longer than 63 characters`,
+        namespace, 'a namespace and module name of at most 56 characters together');
     }
   }
   problems.throwIfAny();

@@ -12,15 +12,32 @@ export interface OpenShiftReleaseProps {
   readonly realtimeKernel?: string;
   /** The 64k-pages kernel (aarch64, `kernelType: 64k-pages`). @default - the release offers no 64k-pages kernel to build for */
   readonly kernel64k?: string;
-  /** The release's Driver Toolkit image, pinned by digest (`oc adm release info <release> --image-for=driver-toolkit`). */
-  readonly driverToolkitImage: string;
+  /**
+   * The release's Driver Toolkit image, pinned by digest (`oc adm release info <release> --image-for=driver-toolkit`).
+   * @default - the in-cluster ImageStreamTag `openshift/driver-toolkit:<rhcosVersion>` (needs `rhcosVersion` and the internal registry)
+   */
+  readonly driverToolkitImage?: string;
   /** The RHCOS build (`OSTREE_VERSION`, also the DTK ImageStream tag), e.g. `418.94.202501221327-0`. @default - unknown */
   readonly rhcosVersion?: string;
   /** Marks data that was written as an example rather than read off a real release. @default false */
   readonly example?: boolean;
 }
 
-const DIGEST_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
+/** The RHCOS build as `OSTREE_VERSION` prints it (and the `openshift/driver-toolkit` ImageStream tags it). */
+export const RHCOS_VERSION = /^\d+\.\d+\.\d{12}-\d+$/;
+
+/**
+ * The Driver Toolkit ImageStream every OpenShift cluster carries (openshift/driver-toolkit
+ * `manifests/01-openshift-imagestream.yaml`): namespace `openshift`, one tag per RHCOS build the
+ * cluster has run, added when the cluster's release payload brings it.
+ */
+export const DTK_IMAGE_STREAM = { namespace: 'openshift', name: 'driver-toolkit' } as const;
+
+/** How pods of the cluster pull an image of the `openshift` namespace through the internal registry. */
+const INTERNAL_REGISTRY_HOST = 'image-registry.openshift-image-registry.svc:5000';
+
+/** An image pinned by digest; written so no string splits two ways (linear matching, see module-source.ts IMAGE_REF). */
+const DIGEST_REF = /^[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
 
 /** One OpenShift release with its kernels and Driver Toolkit image. */
 export class OpenShiftRelease {
@@ -28,7 +45,10 @@ export class OpenShiftRelease {
   public readonly kernel: KernelVersion;
   public readonly realtimeKernel?: KernelVersion;
   public readonly kernel64k?: KernelVersion;
+  /** The Driver Toolkit pull spec builds use: the digest, or the in-cluster registry's path of the ImageStreamTag. */
   public readonly driverToolkitImage: string;
+  /** `driver-toolkit:<rhcosVersion>` in namespace `openshift`, when builds take the DTK from the cluster's ImageStream. */
+  public readonly driverToolkitImageStreamTag?: string;
   public readonly rhcosVersion?: string;
   public readonly example: boolean;
 
@@ -38,7 +58,15 @@ export class OpenShiftRelease {
     checkKernel(problems, 'kernel', props.kernel, false);
     if (props.realtimeKernel !== undefined) checkKernel(problems, 'realtimeKernel', props.realtimeKernel, true);
     if (props.kernel64k !== undefined) checkKernel(problems, 'kernel64k', props.kernel64k, false);
-    if (!DIGEST_REF.test(props.driverToolkitImage)) {
+    if (props.rhcosVersion !== undefined && !RHCOS_VERSION.test(props.rhcosVersion)) {
+      problems.add(['rhcosVersion'], 'not an RHCOS build (OSTREE_VERSION)', props.rhcosVersion, 'such as 418.94.202501221327-0');
+    }
+    if (props.driverToolkitImage === undefined) {
+      if (props.rhcosVersion === undefined) {
+        problems.add(['driverToolkitImage'], 'a release needs its Driver Toolkit: driverToolkitImage (by digest), or rhcosVersion to use the '
+          + 'cluster\'s openshift/driver-toolkit:<rhcosVersion> ImageStreamTag');
+      }
+    } else if (!DIGEST_REF.test(props.driverToolkitImage)) {
       problems.add(['driverToolkitImage'], 'the Driver Toolkit image must be pinned by digest', props.driverToolkitImage,
         'registry/repository@sha256:<64 hex digits>');
     }
@@ -47,8 +75,13 @@ export class OpenShiftRelease {
     this.kernel = KernelVersion.parse(props.kernel);
     this.realtimeKernel = props.realtimeKernel !== undefined ? KernelVersion.parse(props.realtimeKernel) : undefined;
     this.kernel64k = props.kernel64k !== undefined ? KernelVersion.parse(props.kernel64k) : undefined;
-    this.driverToolkitImage = props.driverToolkitImage;
     this.rhcosVersion = props.rhcosVersion;
+    if (props.driverToolkitImage !== undefined) {
+      this.driverToolkitImage = props.driverToolkitImage;
+    } else {
+      this.driverToolkitImageStreamTag = `${DTK_IMAGE_STREAM.name}:${props.rhcosVersion}`;
+      this.driverToolkitImage = `${INTERNAL_REGISTRY_HOST}/${DTK_IMAGE_STREAM.namespace}/${this.driverToolkitImageStreamTag}`;
+    }
     this.example = props.example ?? false;
   }
 }

@@ -14,6 +14,10 @@ const CLUSTER_SCOPED = new Set([
   'NodeFeatureRule',
   'CustomResourceDefinition',
   'PreflightValidationOCP',
+  'ClusterPolicy',
+  'NVIDIADriver',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
 ]);
 
 /** True when objects of this kind live outside namespaces. */

@@ -7,6 +7,7 @@ import { gitOpsClusterOf, GitOpsCluster, renderGitOps } from '../gitops/render-g
 import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
 import { Manifest, manifestFileName } from './manifest';
+import { checkObjectSizes } from '../validation/object-size';
 import { contentHash } from './input-hash';
 import { checkManifests } from './output-checks';
 import { ProgressListener, SynthesisStage } from './progress';
@@ -156,7 +157,7 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
     const clusterWarnings = synthWarnings(cluster);
     warnings.push(...clusterWarnings);
     gitopsClusters.push(gitOpsClusterOf(cluster.plan));
-    errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
+    errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests), ...checkObjectSizes(`cluster "${cluster.name}"`, manifests));
     const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const dir = `clusters/${cluster.name}`;
     for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));

@@ -35,9 +35,9 @@ describe('module parameter values the kernel would split', () => {
   test('fleet.yaml: the message names the file position, module and field, and nothing is written', () => {
     const file = path.join(tempDir(), 'fleet.yaml');
     const text = fs.readFileSync(path.join(REPO_ROOT, 'apps', 'fleet.yaml'), 'utf8')
-      .replace('NVreg_OpenRmEnableUnsupportedGpus: "1"', 'NVreg_OpenRmEnableUnsupportedGpus: \'1" NVreg_EnableGpuFirmware="0\'');
-    expect(text).toContain('NVreg_EnableGpuFirmware');
+      .replace('greeting: "hello from cdk8s-kmods"', 'greeting: \'hi" repeat="5\'');
+    expect(text).toContain('repeat="5');
     fs.writeFileSync(file, text);
-    expect(() => loadFleetFile(file)).toThrow(/modules\.nvidia\.loadOrder\[0\]\.parameters\.NVreg_OpenRmEnableUnsupportedGpus: module "nvidia": parameter value must not contain a double quote/);
+    expect(() => loadFleetFile(file)).toThrow(/modules\.kmods-demo\.loadOrder\[0\]\.parameters\.greeting: module "kmods-demo": parameter value must not contain a double quote/);
   });
 });

@@ -33,6 +33,6 @@ describe('README', () => {
     }
     const files = [...readTree(path.join(work, 'dist')).keys()];
     expect(files).toContain('clusters/lab/kustomization.yaml');
-    expect(files.some((f) => f.startsWith('clusters/lab/') && f.includes('_daemonset_simple-kmod-'))).toBe(true);
+    expect(files.some((f) => f.startsWith('clusters/lab/') && f.includes('_daemonset_kmods-demo-'))).toBe(true);
   });
 });

@@ -50,6 +50,7 @@ function synthesizedLoaders(release: string): GuestLoader[] {
         ],
         inTreeModulesToRemove: ['kmods_intree'],
         firmwarePath: '/firmware',
+        keepLoadedOnStop: false,
       },
       {
         name: 'e2e-keep',
@@ -60,7 +61,9 @@ function synthesizedLoaders(release: string): GuestLoader[] {
       },
     ],
   });
-  fleet.addCluster('e2e', { release: '4.18.1', pools: { nodes: { modules: ['e2e-main', 'e2e-keep'] } } });
+  // Two pools: one pool may not have two modules loading the same .ko (issue 17, class 4); the
+  // guest runs both loaders in turn, as a node moved from one pool to the other would.
+  fleet.addCluster('e2e', { release: '4.18.1', pools: { nodes: { modules: ['e2e-main'] }, keep: { modules: ['e2e-keep'] } } });
   // Written to a dist folder and read back from its files, as Argo CD or Flux would apply them.
   const dist = path.join(tempDir('kmods-e2e-dist-'), 'dist');
   synthesizeFleet(fleet, { outdir: dist });
@@ -73,7 +76,8 @@ function synthesizedLoaders(release: string): GuestLoader[] {
     return {
       name,
       script: cm.data[LOADER_PATHS.scriptFile],
-      env: Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value])),
+      // NODE_NAME comes from the downward API; the guest has no API server, so the label is only attempted.
+      env: Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value ?? 'guest-node'])),
       readinessProbe: container.readinessProbe.exec.command,
       reportParameters,
     };
@@ -140,8 +144,9 @@ describe('loader script on a real kernel (qemu)', () => {
       expect(value('pwned')).toBe('0');
     });
 
-    test('firmware is copied to /var/lib/firmware, firmware_class.path points there, and the kernel finds it', () => {
-      expect(value('firmware.copied')).toBe('kmods-e2e-fw.bin');
+    test('firmware is copied to /var/lib/firmware, firmware_class.path points there, the kernel finds it, and unloading removes it', () => {
+      expect(value('main.firmware')).toBe('kmods-e2e-fw.bin');
+      expect(value('firmware.copied')).toBe('');
       expect(value('firmware_class.path')).toBe('/var/lib/firmware');
       expect(value('main.param.kmods_fixture_b.fw_size')).toBe(String(FIRMWARE.length));
     });

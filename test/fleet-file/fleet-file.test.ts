@@ -41,7 +41,7 @@ describe('fleet.yaml', () => {
     const lineOf = (needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
     expect(lines.find((l) => l.includes('maxUnavailable'))).toMatch(
       new RegExp(`fleet\\.yaml:${lineOf('"150%"')}:\\d+: clusters\\.lab\\.pools\\.lab\\.maxUnavailable: cluster "lab", pool "lab": .*given "150%"; allowed: a whole number ≥ 1 or a percentage from 1% to 100%`));
-    expect(lines.find((l) => l.includes('rollout'))).toMatch(/modules\.simple-kmod\.rollout: module "simple-kmod": .*given "Sometimes"; allowed: "OnDelete", "RollingUpdate"/);
+    expect(lines.find((l) => l.includes('rollout'))).toMatch(/modules\.kmods-demo\.rollout: module "kmods-demo": .*given "Sometimes"; allowed: "OnDelete", "RollingUpdate"/);
     expect(lines.find((l) => l.includes('paused'))).toMatch(/clusters\.lab\.paused: cluster "lab": unknown field; given "paused"; allowed: release, upgradeTo/);
   });
 
@@ -53,8 +53,8 @@ describe('fleet.yaml', () => {
   });
 
   test('module problems name the module and field', () => {
-    const error = errorOf(base.replace('NVreg_OpenRmEnableUnsupportedGpus: "1"', '"x; rm -rf /": "1"'));
-    expect(error.message).toMatch(/modules\.nvidia\.loadOrder\[0\]\.parameters\["x; rm -rf \/"\]: module "nvidia": invalid name; given "x; rm -rf \/"/);
+    const error = errorOf(base.replace('repeat: "2"', '"x; rm -rf /": "2"'));
+    expect(error.message).toMatch(/modules\.kmods-demo\.loadOrder\[0\]\.parameters\["x; rm -rf \/"\]: module "kmods-demo": invalid name; given "x; rm -rf \/"/);
     const prebuilt = errorOf(base.replace('      prebuilt:\n', '      prebuilt:\n        image: registry.example.com/gpfs-kmods:latest\n'));
     expect(prebuilt.message).toMatch(/modules\.gpfs\.source\.prebuilt\.image: module "gpfs": the image template must contain \$\{KERNEL_FULL_VERSION\}/);
   });

@@ -65,7 +65,7 @@ describe('Cluster', () => {
     expect(problemsOf(() => fleet.addCluster('c', { release: '4.19.3', pools: { worker: {} } })))
       .toMatch(/clusters\.c\.pools\.worker: cluster "c", pool "worker": pool name is taken/);
     expect(problemsOf(() => fleet.addCluster('d', { release: '4.19.3', pools: { gpu: { maxUnavailable: 0 } } })))
-      .toMatch(/pool "gpu": the MCO cannot update 0 nodes/);
+      .toMatch(/pool "gpu": value does not have an allowed form; given 0; allowed: a whole number ≥ 1/);
     expect(problemsOf(() => fleet.addCluster('e', { release: '4.19.3', pools: { gpu: { modules: ['nvidia'] } } })))
       .toMatch(/clusters\.e\.pools\.gpu\.modules\[0\]: .*no such module.*given "nvidia"/);
   });

@@ -2,7 +2,7 @@ import { evaluate } from '@marcbachmann/cel-js';
 import { describe, expect, it } from 'vitest';
 import { FluxHealthExpr, HEALTH_CHECKS } from '../../lib/gitops/health-checks/health-checks';
 import { FluxHealth, HEALTH_FIXTURES } from './health-fixtures';
-import { crdSchema, loadCrds, openShiftDefinition, sharedAvailable } from './shared-crds';
+import { crdSchema, kubernetesDefinition, loadCrds, openShiftDefinition, sharedAvailable } from './shared-crds';
 
 /** Kubernetes integers reach Flux's CEL as int64: mirror that with BigInt. */
 function toCel(value: unknown): unknown {
@@ -81,7 +81,11 @@ describe.skipIf(!sharedAvailable)('Flux healthCheckExprs read real status fields
       expect(paths.length).toBeGreaterThan(0);
       let schema = crdSchema(crds, check.group, check.kind);
       let resolve: ((ref: string) => any) | undefined;
-      if (!schema) {
+      if (!schema && check.group === 'apps') {
+        const doc = kubernetesDefinition(`io.k8s.api.apps.v1.${check.kind}`);
+        schema = doc.definition;
+        resolve = doc.resolve;
+      } else if (!schema) {
         const doc = openShiftDefinition(`com.github.openshift.api.${check.group.split('.')[0]}.v1.${check.kind}`);
         schema = doc.definition;
         resolve = doc.resolve;

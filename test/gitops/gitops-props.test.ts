@@ -33,7 +33,7 @@ describe('GitOpsProps', () => {
     expect(problems.map((p) => p.path).sort()).toEqual([
       'gitops.argocdNamespace', 'gitops.engine', 'gitops.fluxNamespace', 'gitops.fluxTimeout', 'gitops.pathPrefix', 'gitops.repoURL', 'gitops.revision',
     ]);
-    expect(problems.find((p) => p.path === 'gitops.engine')!.message).toBe('unknown GitOps engine');
+    expect(problems.find((p) => p.path === 'gitops.engine')!.message).toBe('value is not one of the allowed values');
   });
 
   it('accepts https, ssh and scp-style repository URLs', () => {
@@ -55,6 +55,6 @@ describe('Cluster destinationServer', () => {
     expect(fleet().addCluster('a', { release: '4.18.12', destinationServer: 'https://api.a.example.com:6443', pools: { gpu: {} } }).destinationServer)
       .toBe('https://api.a.example.com:6443');
     expect(problemsOf(() => fleet().addCluster('b', { release: '4.18.12', destinationServer: 'http://api.b:6443', pools: { gpu: {} } })))
-      .toEqual([{ path: 'clusters.b.destinationServer', message: 'not an API server URL' }]);
+      .toEqual([{ path: 'clusters.b.destinationServer', message: 'value has the wrong form' }]);
   });
 });

@@ -1,3 +1,4 @@
+import { DAEMON_SET_FIXTURES } from './daemon-set-health-fixtures';
 /** Argo CD health statuses a check may return. */
 export type ArgoHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Suspended';
 /** Flux kstatus results of a CEL health check ('Unknown' when an expression cannot be evaluated). */
@@ -55,11 +56,11 @@ function module(status: any, devicePlugin = false): any {
   };
 }
 
-function buildConfig(triggers: any[], lastVersion: number | undefined): any {
+function buildConfig(triggers: any[], lastVersion: number | undefined, annotations?: Record<string, string>): any {
   return {
     apiVersion: 'build.openshift.io/v1',
     kind: 'BuildConfig',
-    metadata: { name: 'simple-kmod-5-14-0-427', namespace: 'kmods-system', generation: 1 },
+    metadata: { name: 'simple-kmod-5-14-0-427', namespace: 'kmods-system', generation: 1, ...(annotations ? { annotations } : {}) },
     spec: { triggers, strategy: { type: 'Docker' } },
     status: lastVersion === undefined ? {} : { lastVersion },
   };
@@ -123,8 +124,21 @@ export const HEALTH_FIXTURES: ReadonlyArray<HealthFixture> = [
   // BuildConfig
   { name: 'buildconfig before its first build', group: 'build.openshift.io', kind: 'BuildConfig', obj: buildConfig([{ type: 'ConfigChange' }], 0),
     argo: 'Progressing', message: ['first build'], flux: 'InProgress' },
-  { name: 'buildconfig with a triggered build', group: 'build.openshift.io', kind: 'BuildConfig', obj: buildConfig([{ type: 'ConfigChange' }], 2),
-    argo: 'Healthy', message: ['simple-kmod-5-14-0-427-2'], flux: 'Current' },
+  // The retry job (lib/image/build-retry-script.ts) reports the latest build's phase in annotations.
+  { name: 'buildconfig with a triggered build nobody reported on yet', group: 'build.openshift.io', kind: 'BuildConfig', obj: buildConfig([{ type: 'ConfigChange' }], 2),
+    argo: 'Progressing', message: ['simple-kmod-5-14-0-427-2', 'kmods-build-retry'], flux: 'InProgress' },
+  { name: 'buildconfig whose report is about an older build', group: 'build.openshift.io', kind: 'BuildConfig',
+    obj: buildConfig([{ type: 'ConfigChange' }], 3, { 'cdk8s-kmods.io/observed-build': '2', 'cdk8s-kmods.io/latest-build-phase': 'Complete' }),
+    argo: 'Progressing', message: ['simple-kmod-5-14-0-427-3'], flux: 'InProgress' },
+  { name: 'buildconfig whose latest build is running', group: 'build.openshift.io', kind: 'BuildConfig',
+    obj: buildConfig([{ type: 'ConfigChange' }], 2, { 'cdk8s-kmods.io/observed-build': '2', 'cdk8s-kmods.io/latest-build-phase': 'Running', 'cdk8s-kmods.io/build-status': 'build simple-kmod-5-14-0-427-2 is Running' }),
+    argo: 'Progressing', message: ['is Running'], flux: 'InProgress' },
+  { name: 'buildconfig whose latest build failed', group: 'build.openshift.io', kind: 'BuildConfig',
+    obj: buildConfig([{ type: 'ConfigChange' }], 2, { 'cdk8s-kmods.io/observed-build': '2', 'cdk8s-kmods.io/latest-build-phase': 'Failed', 'cdk8s-kmods.io/build-status': 'build simple-kmod-5-14-0-427-2 failed (BuildPodEvicted); retry 1 of 5 in 120s' }),
+    argo: 'Degraded', message: ['BuildPodEvicted', 'retry 1 of 5'], flux: 'Failed' },
+  { name: 'buildconfig whose latest build is complete', group: 'build.openshift.io', kind: 'BuildConfig',
+    obj: buildConfig([{ type: 'ConfigChange' }], 2, { 'cdk8s-kmods.io/observed-build': '2', 'cdk8s-kmods.io/latest-build-phase': 'Complete' }),
+    argo: 'Healthy', message: ['simple-kmod-5-14-0-427-2 complete'], flux: 'Current' },
   { name: 'buildconfig without automatic triggers', group: 'build.openshift.io', kind: 'BuildConfig', obj: buildConfig([], 0),
     argo: 'Healthy', message: ['oc start-build simple-kmod-5-14-0-427'], flux: 'Current' },
   { name: 'buildconfig with an image-change trigger, status empty', group: 'build.openshift.io', kind: 'BuildConfig', obj: buildConfig([{ type: 'ImageChange', imageChange: {} }], undefined),
@@ -136,4 +150,7 @@ export const HEALTH_FIXTURES: ReadonlyArray<HealthFixture> = [
   { name: 'build failed', group: 'build.openshift.io', kind: 'Build', obj: build('Failed', { reason: 'DockerBuildFailed', message: 'Docker build strategy has failed.' }),
     argo: 'Degraded', message: ['build failed', 'DockerBuildFailed', 'Docker build strategy has failed.'] },
   { name: 'build not started', group: 'build.openshift.io', kind: 'Build', obj: build(undefined), argo: 'Progressing', message: ['waiting for the build to start'] },
+
+  // DaemonSet (loaders)
+  ...DAEMON_SET_FIXTURES,
 ];

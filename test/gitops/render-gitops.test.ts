@@ -59,7 +59,7 @@ describe('renderGitOps: Argo CD', () => {
       expect(app.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
       expect(app.spec.ignoreDifferences).toEqual([
         { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', jsonPointers: ['/spec/paused'] },
-        { group: 'apps', kind: 'DaemonSet', jqPathExpressions: ['.spec.template.spec.containers[] | select(.name == "loader") | .image'] },
+        { group: 'apps', kind: 'DaemonSet', jqPathExpressions: ['.spec.template.spec.initContainers[]? | select(.name | startswith("modules-") or startswith("firmware-")) | .image'] },
       ]);
     }
     expect(ofKind(out, 'ApplicationSet')).toEqual([]);
@@ -100,6 +100,7 @@ describe('renderGitOps: Argo CD', () => {
   it('ships the health checks as argocd-cm and ArgoCD patches, outside the applied kustomization', () => {
     const cm = out.get(`${ARGOCD_HEALTH_DIR}/argocd-cm-patch.yaml`);
     expect(Object.keys(cm.data).sort()).toEqual([
+      'resource.customizations.health.apps_DaemonSet',
       'resource.customizations.health.build.openshift.io_Build',
       'resource.customizations.health.build.openshift.io_BuildConfig',
       'resource.customizations.health.kmm.sigs.x-k8s.io_Module',
@@ -145,7 +146,7 @@ describe('renderGitOps: Flux', () => {
       const k = kustomizations.find((x) => x.metadata.name === `kmods-${cluster.name}`)!;
       expect(k.spec).toMatchObject({ path: `./dist/clusters/${cluster.name}`, prune: true, wait: true, timeout: '2h', sourceRef: { kind: 'GitRepository', name: 'cdk8s-kmods' } });
       const kinds = new Set(manifests.get(cluster.name)!.map((o) => o.kind));
-      const expected = ['MachineConfigPool', 'Module', 'BuildConfig'].filter((kind) => kinds.has(kind)).sort();
+      const expected = ['MachineConfigPool', 'Module', 'BuildConfig', 'DaemonSet'].filter((kind) => kinds.has(kind)).sort();
       expect(k.spec.healthCheckExprs.map((e: any) => e.kind).sort()).toEqual(expected);
       for (const e of k.spec.healthCheckExprs) expect(e.current.length).toBeGreaterThan(0);
     }
@@ -189,6 +190,6 @@ describe('renderGitOps: engines and input', () => {
     const extra = KIND_POLICIES.map((p) => p.kind).filter((k) => !generated.has(k));
     // Kinds the loader/NFD/OLM constructs generate when their options are on.
     expect(extra.every((k) => ['ClusterRole', 'ClusterRoleBinding', 'SecurityContextConstraints', 'CatalogSource', 'OperatorGroup', 'Subscription',
-      'MachineConfiguration', 'NodeFeatureDiscovery', 'NodeFeatureRule', 'Secret'].includes(k)), extra.join()).toBe(true);
+      'MachineConfiguration', 'NodeFeatureDiscovery', 'NodeFeatureRule', 'Secret', 'ClusterPolicy', 'NVIDIADriver', 'CronJob'].includes(k)), extra.join()).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { gunzipSync } from 'zlib';
 import { parse } from 'yaml';
 
 /** The upstream CRDs and schemas, beside the repository (never copied into it). */
@@ -36,4 +37,13 @@ export function openShiftDefinition(name: string): { definition: any; resolve: (
   const defs = doc.definitions ?? doc.components?.schemas;
   const resolve = (ref: string) => defs[ref.replace(/^#\/(definitions|components\/schemas)\//, '')];
   return { definition: defs[name], resolve };
+}
+
+/** A definition of the Kubernetes OpenAPI document (Swagger 2, ../shared/schemas/kubernetes), with `$ref`s left as they are. */
+export function kubernetesDefinition(name: string): { definition: any; resolve: (ref: string) => any } {
+  const dir = path.join(SHARED_DIR, 'schemas', 'kubernetes');
+  const file = fs.readdirSync(dir).find((f) => /swagger\.json\.gz$/.test(f))!;
+  const doc = JSON.parse(gunzipSync(fs.readFileSync(path.join(dir, file))).toString('utf8'));
+  const resolve = (ref: string) => doc.definitions[ref.replace(/^#\/definitions\//, '')];
+  return { definition: doc.definitions[name], resolve };
 }

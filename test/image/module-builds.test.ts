@@ -93,6 +93,7 @@ describe('ModuleBuilds', () => {
   it('puts builds in the loader namespace with a ConfigChange trigger, Docker strategy and an ImageStreamTag output', () => {
     const manifests = objects();
     const simple = manifests.filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['cdk8s-kmods.io/module'] === 'simple-kmod');
+    expect(simple.length).toBeGreaterThan(0);
     for (const b of simple) {
       expect(b.metadata.namespace).toBe('kmods-system');
       expect(b.spec.triggers).toEqual([{ type: 'ConfigChange' }]);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { RhcosExtension } from '../../lib/node/extensions-catalog';
 import { KernelType } from '../../lib/node/kernel-type';
 import { OpenShiftVersion } from '../../lib/release/openshift-version';
-import { cluster, ofKind, problemsOf } from './fixtures';
+import { AARCH64_RELEASE, cluster, ofKind, problemsOf } from './fixtures';
 
 describe('RhcosExtension catalog', () => {
   test.each([
@@ -66,12 +66,13 @@ describe('pool extensions are checked against every release the cluster runs', (
   });
 
   test.each([KernelType.REALTIME, KernelType.SIXTY_FOUR_K_PAGES])('kernel-devel with kernelType %s fails', (kernelType) => {
-    const messages = problemsOf(() => cluster({ release: '4.18.0', pools: { rt: { kernelType, extensions: ['kernel-devel'] } } }));
+    const release = kernelType === KernelType.SIXTY_FOUR_K_PAGES ? AARCH64_RELEASE : '4.18.0';
+    const messages = problemsOf(() => cluster({ release, pools: { rt: { kernelType, extensions: ['kernel-devel'] } } }));
     expect(messages).toHaveLength(1);
     expect(messages[0]).toContain(`the MCO does not install kernel-devel with kernelType ${kernelType}`);
   });
 
   test('an extension listed twice fails', () => {
-    expect(problemsOf(() => cluster({ release: '4.18.0', pools: { p: { extensions: ['usbguard', 'usbguard'] } } }))[0]).toContain('extension listed twice');
+    expect(problemsOf(() => cluster({ release: '4.18.0', pools: { p: { extensions: ['usbguard', 'usbguard'] } } }))[0]).toContain('extensions[1]: cluster "c1", pool "p": duplicate item; given "usbguard"');
   });
 });

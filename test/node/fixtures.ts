@@ -17,9 +17,16 @@ export function releaseProps(version: string): OpenShiftReleaseProps {
     version,
     kernel,
     realtimeKernel: rhel9 ? `${kernel}+rt` : `4.18.0-${minor * 10}.1.rt7.1.el8_6.x86_64`,
-    kernel64k: rhel9 ? `5.14.0-${minor * 10}.1.el9_2.aarch64+64k` : undefined,
     driverToolkitImage: DIGEST,
   };
+}
+
+/** An aarch64 release: the only kind with a 64k-pages kernel (the MCO accepts 64k-pages only on aarch64). */
+export const AARCH64_RELEASE = '4.18.1';
+
+export function aarch64ReleaseProps(): OpenShiftReleaseProps {
+  const kernel = '5.14.0-181.1.el9_2.aarch64';
+  return { version: AARCH64_RELEASE, kernel, kernel64k: `${kernel}+64k`, driverToolkitImage: DIGEST };
 }
 
 export function release(version: string): OpenShiftRelease {
@@ -45,7 +52,7 @@ export const SCALE: KernelModuleProps = {
 };
 
 export function fleet(extraModules: ReadonlyArray<KernelModuleProps> = []): Fleet {
-  return new Fleet({ releases: RELEASE_VERSIONS.map(releaseProps), modules: [NVIDIA, SCALE, ...extraModules] });
+  return new Fleet({ releases: [...RELEASE_VERSIONS.map(releaseProps), aarch64ReleaseProps()], modules: [NVIDIA, SCALE, ...extraModules] });
 }
 
 export function cluster(props: ClusterProps, name = 'c1', extraModules: ReadonlyArray<KernelModuleProps> = []): Cluster {

@@ -9,6 +9,9 @@ import { checkKernelArguments, MachineConfig, MachineConfigProps } from '../../l
 import { release } from './fixtures';
 import { nodeTestCrdSchemaErrors, nodeTestIgnitionSchemaErrors, sharedAvailable } from './schema-check';
 
+/** Schema checks need ../shared: skipped visibly without it (failing under CI=true), never passed with zero assertions. */
+const shared = sharedAvailable();
+
 function synth(props: Partial<MachineConfigProps>): any {
   const chart = new Chart(new App(), 'test');
   new MachineConfig(chart, 'mc', {
@@ -78,8 +81,7 @@ describe('MachineConfig', () => {
     expect(mc.metadata.annotations).toEqual({ [REBOOTLESS_ANNOTATION]: 'restart x.service' });
   });
 
-  test('validates against the MachineConfig CRD and the Ignition schema of its version', () => {
-    if (!sharedAvailable()) return;
+  test.skipIf(!shared)('validates against the MachineConfig CRD and the Ignition schema of its version', () => {
     for (const rel of ['4.12.0', '4.18.0', '4.19.0']) {
       const mc = synth({
         releases: [release(rel)],
@@ -92,8 +94,7 @@ describe('MachineConfig', () => {
     }
   });
 
-  test('the CRD check catches a misspelt field (the check can fail)', () => {
-    if (!sharedAvailable()) return;
+  test.skipIf(!shared)('the CRD check catches a misspelt field (the check can fail)', () => {
     const mc = synth({});
     mc.spec.kernelArgs = ['a'];
     expect(nodeTestCrdSchemaErrors(mc).length).toBeGreaterThan(0);

@@ -7,6 +7,9 @@ import { BLACKLIST_FILE, MODULES_LOAD_FILE } from '../../lib/node/pool-machine-c
 import { cluster, ofKind, problemsOf } from './fixtures';
 import { nodeTestCrdSchemaErrors, sharedAvailable } from './schema-check';
 
+/** Schema checks need ../shared: skipped visibly without it (failing under CI=true), never passed with zero assertions. */
+const shared = sharedAvailable();
+
 /** The CEL rules of the MachineConfiguration CRD for file policies (ajv does not run CEL). */
 function celProblems(obj: any): string[] {
   const found: string[] = [];
@@ -47,8 +50,7 @@ describe('rebootless module files (opt-in, 4.17+)', () => {
     expect(celProblems(mcfg)).toEqual([]);
   });
 
-  test('validates against the MachineConfiguration CRD', () => {
-    if (!sharedAvailable()) return;
+  test.skipIf(!shared)('validates against the MachineConfiguration CRD', () => {
     const [mcfg] = ofKind(c, 'MachineConfiguration');
     expect(nodeTestCrdSchemaErrors(mcfg)).toEqual([]);
     expect(nodeTestCrdSchemaErrors({ ...mcfg, spec: undefined }).length).toBeGreaterThan(0);
@@ -70,7 +72,9 @@ describe('rebootless module files (opt-in, 4.17+)', () => {
   test('without the opt-in there is no MachineConfiguration and every MachineConfig reboots', () => {
     const plain = cluster({ release: '4.18.0', pools: POOLS });
     expect(ofKind(plain, 'MachineConfiguration')).toEqual([]);
-    for (const mc of ofKind(plain, 'MachineConfig')) expect(mc.metadata.annotations[REBOOTS_POOL_ANNOTATION]).toBeDefined();
+    const mcs = ofKind(plain, 'MachineConfig');
+    expect(mcs.length).toBeGreaterThan(0);
+    for (const mc of mcs) expect(mc.metadata.annotations[REBOOTS_POOL_ANNOTATION]).toBe(mc.metadata.labels['machineconfiguration.openshift.io/role']);
   });
 
   test('the opt-in without module files emits no MachineConfiguration', () => {

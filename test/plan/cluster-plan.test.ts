@@ -90,12 +90,12 @@ describe('ClusterPlan', () => {
         expect(mappings.find((k: any) => k.literal === image.kernel)?.containerImage).toBe(image.image);
         continue;
       }
-      // The loader DaemonSet of this (module, kernel) selects the kernel and runs the planned image.
-      const loader = objects.find((o) => o.kind === 'DaemonSet'
-        && o.metadata.labels?.['app.kubernetes.io/part-of'] === image.module
-        && JSON.stringify(o.spec.template.spec.nodeSelector ?? o.spec.template.spec.affinity).includes(image.tag));
-      expect(loader, `${image.module}@${image.kernel}`).toBeDefined();
-      expect(loader.spec.template.spec.containers.map((c: any) => c.image)).toContain(image.image);
+      // A loader DaemonSet of this module copies this kernel's build out of the planned image.
+      const copier = objects.filter((o) => o.kind === 'DaemonSet' && o.metadata.labels?.['app.kubernetes.io/part-of'] === image.module)
+        .flatMap((o) => o.spec.template.spec.initContainers)
+        .find((c: any) => c.volumeMounts.some((m: any) => m.subPath === `${image.kernel}/lib/modules`));
+      expect(copier, `${image.module}@${image.kernel}`).toBeDefined();
+      expect(copier.image).toBe(image.image);
       const builds = objects.filter((o) => o.kind === 'BuildConfig' && o.metadata.annotations?.['cdk8s-kmods.io/kernel-full-version'] === image.kernel
         && o.metadata.labels?.['cdk8s-kmods.io/module'] === image.module);
       expect(builds).toHaveLength(image.origin === ImageOrigin.BUILT_HERE ? 1 : 0);
@@ -146,7 +146,7 @@ describe('renderers take the plan, not a parent construct', () => {
     new KmmLoaders(bare, 'Kmm', { plan, catalogs, labels: MANAGED_BY_LABELS });
     const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const inBare = (bare.toJson() as any[]);
-    const kinds = new Set(['BuildConfig', 'ImageStream', 'DaemonSet', 'ConfigMap', 'ServiceAccount', 'RoleBinding', 'Module', 'PreflightValidationOCP']);
+    const kinds = new Set(['BuildConfig', 'ImageStream', 'DaemonSet', 'ConfigMap', 'ServiceAccount', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'Module', 'PreflightValidationOCP', 'CronJob', 'Role']);
     const inCluster = (cluster.toJson() as any[]).filter((o) => kinds.has(o.kind));
     expect(inBare.length).toBeGreaterThan(10);
     expect(new Set(inBare.map((o) => o.kind))).toEqual(new Set(inCluster.map((o) => o.kind)));

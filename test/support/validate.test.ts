@@ -27,8 +27,21 @@ function errorsAfter(make: () => any, mutate: (o: any) => void): string[] {
 }
 
 describe('shared schemas', () => {
-  it('are present when running under CI (elsewhere their absence only skips, with a printed reason)', () => {
-    if (isCi() || shared) expect(sharedMissingReason()).toBeUndefined();
+  // Under CI a missing folder already throws in sharedAvailable() at collection; this checks the
+  // reason itself, so a broken sharedMissingReason() (or a half-present folder) fails here.
+  it.runIf(isCi() || shared)('are present and complete when running under CI or when found', () => {
+    expect(sharedMissingReason()).toBeUndefined();
+  });
+
+  it('a missing folder is reported with its path (the check can fail)', () => {
+    const saved = process.env.KMODS_SHARED_DIR;
+    process.env.KMODS_SHARED_DIR = '/nonexistent/kmods-shared';
+    try {
+      expect(sharedMissingReason()).toMatch(/^schema folder \/nonexistent\/kmods-shared\/crds is missing/);
+    } finally {
+      if (saved === undefined) delete process.env.KMODS_SHARED_DIR;
+      else process.env.KMODS_SHARED_DIR = saved;
+    }
   });
 });
 

@@ -16,8 +16,8 @@ export interface NodeFeatureDiscoveryProps {
 
 /**
  * Installs Red Hat's Node Feature Discovery operator through OLM and starts NFD with a
- * `NodeFeatureDiscovery` instance. Loader DaemonSets select nodes by the NFD label
- * `feature.node.kubernetes.io/kernel-version.full`, so without NFD they run nowhere.
+ * `NodeFeatureDiscovery` instance, for workloads that want NFD's node labels. Loaders do not need
+ * it: each loader pod carries every kernel's build and picks the one for `uname -r`.
  *
  * The instance's kind only exists once OLM has installed the operator's CRD, so it carries
  * Argo CD's `SkipDryRunOnMissingResource`; with Flux, apply it from a Kustomization that

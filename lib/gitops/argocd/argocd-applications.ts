@@ -47,9 +47,9 @@ export function applicationSpec(defaults: ApplicationDefaults, target: ClusterTa
     ignoreDifferences: [
       { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', jsonPointers: ['/spec/paused'] },
       // Loader DaemonSets follow their ImageStreamTag through an image.openshift.io/triggers
-      // annotation: OpenShift writes the built image's digest into the loader container, which
-      // self-heal must not undo (it would loop with the trigger controller).
-      { group: 'apps', kind: 'DaemonSet', jqPathExpressions: ['.spec.template.spec.containers[] | select(.name == "loader") | .image'] },
+      // annotation: OpenShift writes the built image's digest into the init containers that copy
+      // the modules, which self-heal must not undo (it would loop with the trigger controller).
+      { group: 'apps', kind: 'DaemonSet', jqPathExpressions: ['.spec.template.spec.initContainers[]? | select(.name | startswith("modules-") or startswith("firmware-")) | .image'] },
     ],
   };
 }

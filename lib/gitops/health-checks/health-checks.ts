@@ -38,8 +38,16 @@ const KMM_AVAILABLE = loaderCount('availableNumber');
 const KMM_DESIRED = loaderCount('desiredNumber');
 const KMM_MATCHING = loaderCount('nodesMatchingSelectorNumber');
 
+const dsCount = (field: string) => `(has(status.${field}) ? status.${field} : 0)`;
+const DS_DESIRED = 'status.desiredNumberScheduled';
+const DS_OBSERVED = 'has(status.observedGeneration) && status.observedGeneration >= metadata.generation';
+
 const BC_AUTO_TRIGGERED = "has(spec.triggers) && spec.triggers.exists(t, t.type == 'ConfigChange' || t.type == 'ImageChange')";
 const BC_TRIGGERED = '(has(status.lastVersion) && status.lastVersion > 0)';
+/** The retry job (lib/image/build-retry-script.ts) has reported on the latest build. */
+const BC_OBSERVED = "(has(metadata.annotations) && 'cdk8s-kmods.io/observed-build' in metadata.annotations"
+  + " && metadata.annotations['cdk8s-kmods.io/observed-build'] == string(status.lastVersion))";
+const bcPhase = (phases: string[]) => `(${phases.map((p) => `metadata.annotations['cdk8s-kmods.io/latest-build-phase'] == '${p}'`).join(' || ')})`;
 
 /** Every custom health check the library ships (Argo CD has none built in for these kinds). */
 export const HEALTH_CHECKS: ReadonlyArray<HealthCheck> = [
@@ -67,13 +75,26 @@ export const HEALTH_CHECKS: ReadonlyArray<HealthCheck> = [
     },
   },
   {
+    // Loader DaemonSets: ready means loaded at the image's version (the loader's readiness probe).
+    group: 'apps',
+    kind: 'DaemonSet',
+    apiVersion: 'apps/v1',
+    luaFile: 'daemon-set.lua',
+    flux: {
+      inProgress: `!(${DS_OBSERVED}) || (${DS_DESIRED} > 0 && (${dsCount('updatedNumberScheduled')} < ${DS_DESIRED} || ${dsCount('numberReady')} < ${DS_DESIRED}))`,
+      failed: `${DS_DESIRED} == 0`,
+      current: `${DS_OBSERVED} && ${DS_DESIRED} > 0 && ${dsCount('updatedNumberScheduled')} >= ${DS_DESIRED} && ${dsCount('numberReady')} >= ${DS_DESIRED}`,
+    },
+  },
+  {
     group: 'build.openshift.io',
     kind: 'BuildConfig',
     apiVersion: 'build.openshift.io/v1',
     luaFile: 'build-config.lua',
     flux: {
-      inProgress: `${BC_AUTO_TRIGGERED} && !${BC_TRIGGERED}`,
-      current: `!(${BC_AUTO_TRIGGERED}) || ${BC_TRIGGERED}`,
+      inProgress: `(${BC_AUTO_TRIGGERED} && !${BC_TRIGGERED}) || (${BC_TRIGGERED} && (!${BC_OBSERVED} || !${bcPhase(['Complete', 'Failed', 'Cancelled'])}))`,
+      failed: `${BC_TRIGGERED} && ${BC_OBSERVED} && ${bcPhase(['Failed', 'Cancelled'])}`,
+      current: `(!(${BC_AUTO_TRIGGERED}) && !${BC_TRIGGERED}) || (${BC_TRIGGERED} && ${BC_OBSERVED} && ${bcPhase(['Complete'])})`,
     },
   },
   {

@@ -1,41 +1,21 @@
 import { describe, expect, test } from 'vitest';
 import { FleetValidationError } from '../../../lib/errors';
 import { boundedName, IMAGE_TRIGGER_ANNOTATION, LOADER_CONTAINER } from '../../../lib/delivery/daemonset/loader-daemon-set';
+import { NODE_LABEL_POLICY_NAME } from '../../../lib/delivery/daemonset/node-label-policy';
 import { PRIVILEGED_SCC_CLUSTER_ROLE } from '../../../lib/delivery/daemonset/loader-rbac';
 import { LoaderKind, LoaderRollout } from '../../../lib/module/kernel-module';
 import { ModuleSource } from '../../../lib/module/module-source';
 import { KernelType } from '../../../lib/node/kernel-type';
 import { isDnsLabel } from '../../../lib/names';
-import { KernelVersion, NFD_KERNEL_LABEL } from '../../../lib/release/kernel-version';
+import { NFD_KERNEL_LABEL } from '../../../lib/release/kernel-version';
 import { Manifest } from '../../../lib/synth/manifest';
 import { renderClusterManifests } from '../../../lib/synth/render-fleet';
 import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES, testFleet } from '../../support/test-fleet';
 
-type Labels = Record<string, string>;
-
-/**
- * Does a pod with this spec schedule onto a node with these labels? `nodeSelector` (all labels
- * equal) AND the required node affinity (any term; within a term every expression).
- */
-function selects(podSpec: any, node: Labels): boolean {
-  for (const [key, value] of Object.entries<string>(podSpec.nodeSelector ?? {})) if (node[key] !== value) return false;
-  const terms = podSpec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms === undefined) return true;
-  return terms.some((term: any) => (term.matchExpressions ?? []).every((e: any) => {
-    const has = Object.prototype.hasOwnProperty.call(node, e.key);
-    switch (e.operator) {
-      case 'In': return has && e.values.includes(node[e.key]);
-      case 'NotIn': return !has || !e.values.includes(node[e.key]);
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      default: throw new Error(`operator ${e.operator} not handled`);
-    }
-  }) && (term.matchFields ?? []).length === 0);
-}
-
 const daemonSets = (ms: Manifest[]): any[] => ms.filter((m) => m.kind === 'DaemonSet');
 const podSpec = (ds: any): any => ds.spec.template.spec;
 const container = (ds: any): any => podSpec(ds).containers[0];
+const initImages = (ds: any): string[] => podSpec(ds).initContainers.map((c: any) => c.image);
 
 const SHARED = {
   name: 'shared-drv',
@@ -58,73 +38,45 @@ function upgradingCluster() {
   });
 }
 
-describe('node selection', () => {
+describe('one DaemonSet per (module, pool)', () => {
   const cluster = upgradingCluster();
   const manifests = renderClusterManifests(cluster);
-  const kernels = cluster.kernels;
-  // Every kind of node: each pool (and no pool) × each kernel (and no NFD label yet).
-  const nodes: Array<{ pool?: string; kernel?: KernelVersion; labels: Labels }> = [];
-  for (const pool of [...cluster.pools, undefined]) {
-    for (const kernel of [...kernels, undefined]) {
-      nodes.push({
-        pool: pool?.name,
-        kernel,
-        labels: {
-          'kubernetes.io/os': 'linux',
-          ...(pool ? pool.nodeSelector : { 'node-role.kubernetes.io/worker': '' }),
-          ...(kernel ? { [NFD_KERNEL_LABEL]: kernel.nfdLabelValue } : {}),
-        },
-      });
-    }
-  }
 
-  test('one DaemonSet per (module, kernel) the pools run', () => {
-    const expected = cluster.moduleDeployments.flatMap((d) => d.kernels.map((k) => `${d.module.name}@${k.full}`)).sort();
-    const actual = daemonSets(manifests).map((ds) => `${ds.spec.template.metadata.labels['app.kubernetes.io/part-of']}@${container(ds).env[0].value}`).sort();
-    expect(actual).toEqual(expected);
-    expect(actual).toHaveLength(2 /* simple-kmod */ + 4 /* gpfs: default + rt, two releases */ + 4 /* shared-drv */);
-  });
-
-  test('a node on kernel A never selects the DaemonSet for kernel B, and gets exactly one loader per module of its pool', () => {
-    for (const node of nodes) {
-      const selected = daemonSets(manifests).filter((ds) => selects(podSpec(ds), node.labels));
-      for (const ds of selected) {
-        expect(container(ds).env.find((e: any) => e.name === 'KMODS_KERNEL').value, `${ds.metadata.name} on ${JSON.stringify(node.labels)}`).toBe(node.kernel?.full);
+  test('one per module of each pool, selecting the pool by its labels only (no NFD label)', () => {
+    const actual = daemonSets(manifests).map((ds) => ds.metadata.name).sort();
+    expect(actual).toEqual(['gpfs-rt', 'gpfs-storage', 'shared-drv-gpu', 'shared-drv-rt', 'shared-drv-storage', 'simple-kmod-gpu']);
+    for (const pool of cluster.pools) {
+      for (const module of pool.modules) {
+        const ds = daemonSets(manifests).find((d) => d.metadata.name === `${module.name}-${pool.name}`)!;
+        expect(podSpec(ds).nodeSelector).toEqual(pool.nodeSelector);
+        expect(podSpec(ds).affinity).toBeUndefined();
+        expect(JSON.stringify(ds)).not.toContain(NFD_KERNEL_LABEL);
       }
-      const pool = cluster.pools.find((p) => p.name === node.pool);
-      const expected = pool && node.kernel && pool.kernels.some((k) => k.full === node.kernel!.full) ? pool.modules.map((m) => m.name).sort() : [];
-      expect(selected.map((ds) => ds.spec.template.metadata.labels['app.kubernetes.io/part-of']).sort(), JSON.stringify(node)).toEqual(expected);
     }
   });
 
-  test('a module in one pool uses a nodeSelector; in several pools one affinity term per pool', () => {
-    const simple = daemonSets(manifests).find((ds) => ds.metadata.name.startsWith('simple-kmod-'))!;
-    expect(podSpec(simple).nodeSelector).toEqual({ 'node-role.kubernetes.io/gpu': '', [NFD_KERNEL_LABEL]: TEST_RELEASES[0].kernel });
-    expect(podSpec(simple).affinity).toBeUndefined();
-    const shared = daemonSets(manifests).find((ds) => ds.metadata.name === `shared-drv-${KernelVersion.parse(TEST_RELEASES[1].kernel).nameToken}`)!;
-    const terms = podSpec(shared).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
-    expect(terms).toHaveLength(2); // gpu and storage; the rt pool runs the realtime kernel
-    expect(podSpec(shared).nodeSelector).toBeUndefined();
+  test('the pod carries one init container per kernel of its pool (and one more per kernel for firmware)', () => {
+    const rt = daemonSets(manifests).find((d) => d.metadata.name === 'gpfs-rt')!;
+    const kernels = cluster.pools.find((p) => p.name === 'rt')!.kernels.map((k) => k.full);
+    expect(kernels.every((k) => k.endsWith('+rt'))).toBe(true);
+    expect(podSpec(rt).initContainers.map((c: any) => c.volumeMounts[0].subPath)).toEqual(kernels.map((k) => `${k}/lib/modules`));
+    expect(initImages(rt)).toEqual(kernels.map((k) => `registry.example.com/gpfs/kmods:5.2.3.1-${k}`));
   });
 });
 
 describe('names', () => {
-  test('DaemonSet names are <module>-<kernel token>, DNS labels of at most 63 characters, truncated with a stable hash', () => {
+  test('DaemonSet names are <module>-<pool>, DNS labels of at most 63 characters, truncated with a stable hash', () => {
     const long = 'a-very-long-module-name-of-forty-chars-x';
-    expect(long).toHaveLength(40);
+    const pool = 'a-pool-name-that-is-long-enough-to-overflow';
     const build = () => testFleet({ modules: [{ ...GIT_MODULE, name: long }] })
-      .addCluster('c', { release: '4.18.12', upgradeTo: '4.19.3', pools: { p: { modules: [long] } } });
+      .addCluster('c', { release: '4.18.12', upgradeTo: '4.19.3', pools: { [pool]: { modules: [long] } } });
     const names = daemonSets(renderClusterManifests(build())).map((ds) => ds.metadata.name);
-    expect(names).toHaveLength(2);
-    expect(new Set(names).size).toBe(2);
-    for (const name of names) {
-      expect(isDnsLabel(name), name).toBe(true);
-      expect(name.startsWith(`${long}-5-14-0-`)).toBe(true);
-      expect(name).toMatch(/-[0-9a-f]{8}$/);
-    }
+    expect(names).toHaveLength(1);
+    expect(isDnsLabel(names[0]), names[0]).toBe(true);
+    expect(names[0]).toMatch(/-[0-9a-f]{8}$/);
     expect(daemonSets(renderClusterManifests(build())).map((ds) => ds.metadata.name)).toEqual(names);
     const short = daemonSets(renderClusterManifests(testFleet().addCluster('c', { release: '4.18.12', pools: { p: { modules: ['gpfs'] } } })));
-    expect(short.map((ds) => ds.metadata.name)).toEqual(['gpfs-5-14-0-427-50-1-el9-4-x86-64']);
+    expect(short.map((ds) => ds.metadata.name)).toEqual(['gpfs-p']);
   });
 
   test('boundedName keeps short names and never ends a truncated part with "-"', () => {
@@ -155,22 +107,29 @@ describe('image', () => {
   const ds = (prefix: string) => daemonSets(ms).find((d) => d.metadata.name.startsWith(prefix))!;
   const tag = TEST_RELEASES[0].kernel;
 
-  test('a module built into the internal registry rolls in through an ImageStreamTag trigger', () => {
+  test('a module built into the internal registry reaches its init container through an ImageStreamTag trigger', () => {
     const simple = ds('simple-kmod-');
-    expect(container(simple).image).toBe(`image-registry.openshift-image-registry.svc:5000/kmods-system/simple-kmod:${tag}`);
+    expect(initImages(simple)).toEqual([`image-registry.openshift-image-registry.svc:5000/kmods-system/simple-kmod:${tag}`]);
     expect(JSON.parse(simple.metadata.annotations[IMAGE_TRIGGER_ANNOTATION])).toEqual([{
       from: { kind: 'ImageStreamTag', name: `simple-kmod:${tag}` },
-      fieldPath: `spec.template.spec.containers[?(@.name=="${LOADER_CONTAINER}")].image`,
+      fieldPath: `spec.template.spec.initContainers[?(@.name=="modules-5-14-0-427-50-1-el9-4-x86-64")].image`,
     }]);
-    expect(container(simple).name).toBe(LOADER_CONTAINER);
+  });
+
+  test('the loader container runs the release\'s Driver Toolkit (sh and kmod), pinned by digest, never the module image', () => {
+    for (const d of daemonSets(ms)) {
+      expect(container(d).name).toBe(LOADER_CONTAINER);
+      expect(container(d).image).toBe(TEST_RELEASES[0].driverToolkitImage);
+      expect(container(d).image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    }
   });
 
   test('prebuilt and external-repository images are used as they are, with the pull secret', () => {
     const gpfs = ds('gpfs-');
-    expect(container(gpfs).image).toBe(`registry.example.com/gpfs/kmods:5.2.3.1-${tag}`);
+    expect(initImages(gpfs)).toEqual([`registry.example.com/gpfs/kmods:5.2.3.1-${tag}`]);
     expect(gpfs.metadata.annotations?.[IMAGE_TRIGGER_ANNOTATION]).toBeUndefined();
     const shared = ds('shared-drv-');
-    expect(container(shared).image).toBe(`quay.io/acme/shared:3.0-${tag}`);
+    expect(initImages(shared)).toEqual([`quay.io/acme/shared:3.0-${tag}`]);
     expect(podSpec(shared).imagePullSecrets).toEqual([{ name: 'acme-pull' }]);
     expect(podSpec(gpfs).imagePullSecrets).toBeUndefined();
   });
@@ -205,11 +164,13 @@ describe('privileges', () => {
     }
   });
 
-  test('a ServiceAccount per module, bound to the privileged SCC in the loader namespace only', () => {
-    const sas = ms.filter((m) => m.kind === 'ServiceAccount').map((m) => `${m.metadata.namespace}/${m.metadata.name}`).sort();
+  test('a ServiceAccount per module, bound to the privileged SCC in the loader namespace only, and to the node-label role', () => {
+    // The build retry job's own RBAC (lib/image/build-retry.ts) is tested with it.
+    const loaderObjects = ms.filter((m) => m.metadata.labels?.['app.kubernetes.io/component'] !== 'kmod-build-retry');
+    const sas = loaderObjects.filter((m) => m.kind === 'ServiceAccount').map((m) => `${m.metadata.namespace}/${m.metadata.name}`).sort();
     expect(sas).toEqual(['drivers/gpfs-loader', 'drivers/shared-drv-loader', 'drivers/simple-kmod-loader']);
-    expect(ms.filter((m) => m.kind === 'ClusterRoleBinding' || m.kind === 'ClusterRole' || m.kind === 'Role')).toEqual([]);
-    const bindings = ms.filter((m) => m.kind === 'RoleBinding') as any[];
+    expect(loaderObjects.filter((m) => m.kind === 'Role')).toEqual([]);
+    const bindings = loaderObjects.filter((m) => m.kind === 'RoleBinding') as any[];
     expect(bindings).toHaveLength(3);
     for (const rb of bindings) {
       expect(rb.metadata.namespace).toBe('drivers');
@@ -217,6 +178,13 @@ describe('privileges', () => {
       expect(rb.subjects).toHaveLength(1);
       expect(rb.subjects[0]).toMatchObject({ kind: 'ServiceAccount', namespace: 'drivers' });
     }
+    const roles = loaderObjects.filter((m) => m.kind === 'ClusterRole') as any[];
+    expect(roles.map((r) => r.metadata.name)).toEqual([NODE_LABEL_POLICY_NAME]);
+    expect(roles[0].rules).toEqual([{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'patch'] }]);
+    const crbs = loaderObjects.filter((m) => m.kind === 'ClusterRoleBinding') as any[];
+    expect(crbs.map((b) => b.subjects[0].name).sort()).toEqual(['gpfs-loader', 'shared-drv-loader', 'simple-kmod-loader']);
+    for (const b of crbs) expect(b.roleRef.name).toBe(NODE_LABEL_POLICY_NAME);
+    expect(ms.filter((m) => m.kind.startsWith('ValidatingAdmissionPolicy')).map((m) => m.kind).sort()).toEqual(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
     for (const d of daemonSets(ms)) {
       expect(d.metadata.namespace).toBe('drivers');
       expect(sas).toContain(`drivers/${podSpec(d).serviceAccountName}`);
@@ -233,12 +201,13 @@ describe('privileges', () => {
 });
 
 describe('rollout and cordon', () => {
-  test('OnDelete by default; RollingUpdate with the module\'s maxUnavailable and no surge', () => {
-    const fleet = testFleet({ modules: [GIT_MODULE, { ...PREBUILT_MODULE, rollout: LoaderRollout.ROLLING_UPDATE, rolloutMaxUnavailable: '20%' }] });
-    const ms = renderClusterManifests(fleet.addCluster('c', { release: '4.18.12', pools: { p: { modules: ['simple-kmod', 'gpfs'] } } }));
+  test('RollingUpdate by default, one node at a time, no surge; the module\'s maxUnavailable; OnDelete on request', () => {
+    const fleet = testFleet({ modules: [GIT_MODULE, { ...PREBUILT_MODULE, rolloutMaxUnavailable: '20%' }, { ...SHARED, rollout: LoaderRollout.ON_DELETE }] });
+    const ms = renderClusterManifests(fleet.addCluster('c', { release: '4.18.12', pools: { p: { modules: ['simple-kmod', 'gpfs', 'shared-drv'] } } }));
     const strategy = (prefix: string) => daemonSets(ms).find((d) => d.metadata.name.startsWith(prefix))!.spec.updateStrategy;
-    expect(strategy('simple-kmod-')).toEqual({ type: 'OnDelete' });
+    expect(strategy('simple-kmod-')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
     expect(strategy('gpfs-')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '20%', maxSurge: 0 } });
+    expect(strategy('shared-drv-')).toEqual({ type: 'OnDelete' });
   });
 
   test('loaders tolerate every taint, cordon included', () => {
@@ -265,13 +234,18 @@ describe('rollout and cordon', () => {
   });
 });
 
-describe('kernels NFD cannot label', () => {
-  test('a kernel whose NFD label value is over 63 characters fails synth', () => {
-    const longKernel = `5.14.0-${'1'.repeat(60)}.el9.x86_64`;
+describe('releases', () => {
+  test('before OpenShift 4.17 (no admission policy v1, no node-bound tokens) loaders get no API access and set no node label', () => {
     const fleet = testFleet({
-      releases: [...TEST_RELEASES, { version: '4.20.1', kernel: longKernel, driverToolkitImage: `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}` }],
+      releases: [...TEST_RELEASES, { version: '4.16.9', kernel: '5.14.0-427.1.1.el9_4.x86_64', driverToolkitImage: `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}` }],
     });
-    expect(() => fleet.addCluster('c', { release: '4.20.1', pools: { p: { modules: ['gpfs'] } } })).toThrow(/clusters\.c\.pools\.p\.kernelType.*not a label value/);
+    const ms = renderClusterManifests(fleet.addCluster('old', { release: '4.16.9', upgradeTo: '4.18.12', pools: { p: { modules: ['gpfs'] } } }));
+    expect(ms.filter((m) => ['ClusterRole', 'ClusterRoleBinding', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].includes(m.kind))).toEqual([]);
+    expect(podSpec(daemonSets(ms)[0]).automountServiceAccountToken).toBe(false);
+    expect((ms.find((m) => m.kind === 'ServiceAccount') as any).automountServiceAccountToken).toBe(false);
+    const script = (ms.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'gpfs-loader') as any).data['load.sh'];
+    expect(script).toContain("LABEL_SET=''");
+    expect(script).not.toContain('node.cdk8s-kmods.io');
   });
 });
 

@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { LOADER_PATHS } from '../../../lib/delivery/daemonset/loader-script';
 import { shellQuote as q } from '../../../lib/shell';
 import { DebianKernel } from './debian-kernel';
 import { Initramfs } from './initramfs';
@@ -29,7 +30,7 @@ export interface GuestPlan {
   readonly imageModules: ReadonlyArray<string>;
   /** `.ko` files standing in for the host's in-tree modules (`/lib/modules/<kernel>/extra/`); each is loaded before the loaders run. */
   readonly inTreeModules: ReadonlyArray<string>;
-  /** More files of the module image (firmware), guest path → content. */
+  /** More files the init containers copied (firmware under `/firmware/`), path in the kernel's folder → content. */
   readonly imageFiles: Readonly<Record<string, string | Buffer>>;
   /** Loaders started one after another: each until ready, then stopped with SIGTERM. */
   readonly loaders: ReadonlyArray<GuestLoader>;
@@ -68,8 +69,12 @@ export async function runLoadersInGuest(plan: GuestPlan): Promise<GuestReport> {
   for (const lib of sharedLibraries('/bin/kmod')) image.hostFile(lib, lib);
 
   for (const [guest, host] of moduleTree(path.join(plan.workDir, 'host-root'), '/', release, plan.inTreeModules)) image.hostFile(guest, host);
-  for (const [guest, host] of moduleTree(path.join(plan.workDir, 'image-opt'), '/opt', release, plan.imageModules)) image.hostFile(guest, host);
-  for (const [guest, content] of Object.entries(plan.imageFiles)) image.file(guest, content);
+  // What the pod's init containers leave in the module-images volume for this kernel.
+  const copied = `${LOADER_PATHS.imagesDir}/${release}`;
+  for (const [guest, host] of moduleTree(path.join(plan.workDir, 'image-opt'), copied, release, plan.imageModules)) image.hostFile(guest, host);
+  for (const [guest, content] of Object.entries(plan.imageFiles)) image.file(`${copied}${guest}`, content);
+  // The module image's own layout too (/opt/lib/modules/<kernel>), for steps that run modprobe by hand.
+  image.symlink('/opt', copied);
   plan.loaders.forEach((loader, i) => image.file(`/etc/kmods-loader-${i}/load.sh`, loader.script));
   image.file('/init', initScript(plan), 0o755);
 
@@ -126,6 +131,7 @@ function initScript(plan: GuestPlan): string {
       `say ${n}.modules "$(mods)"`,
       ...loader.reportParameters.map((m) => `for f in /sys/module/${m}/parameters/*; do [ -e "$f" ] && say "${n}.param.${m}.\${f##*/}" "$(cat "$f")"; done`),
       'say firmware_class.path "$(cat /sys/module/firmware_class/parameters/path)"',
+      `say ${n}.firmware "$(ls /var/lib/firmware 2>/dev/null | tr '\\n' ' ')"`,
       'kill -TERM "$pid"',
       'wait "$pid"',
       `say ${n}.exit $?`,

@@ -1,0 +1,114 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { describe, expect, it } from 'vitest';
+import { clusterFacts } from '../../lib/cli/fleet-facts';
+import { coverageOf } from '../../lib/cli/node-coverage';
+import { parseNodeInventory } from '../../lib/cli/node-inventory';
+import { scaledMaxUnavailable, simulateUpgrade, syntheticNodes } from '../../lib/cli/upgrade-simulation';
+import { parseFleet } from '../../lib/fleet-file/fleet-file';
+import { EXAMPLE_FLEET, fixture, kmods } from './support/run-cli';
+
+const exampleText = fs.readFileSync(EXAMPLE_FLEET, 'utf8');
+
+/** Writes a variant of the example fleet and returns its path. */
+function variant(edit: (text: string) => string): string {
+  const text = edit(exampleText);
+  expect(text).not.toBe(exampleText);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kmods-sim-'));
+  fs.writeFileSync(path.join(dir, 'fleet.yaml'), text);
+  return path.join(dir, 'fleet.yaml');
+}
+
+describe('upgrade simulation (check --upgrade-to)', () => {
+  it('passes on the example fleet: gpu-staging walks from 4.18.12 to 4.19.3 with every node covered at every step', () => {
+    const run = kmods(['check', '--kmm-version', '2.4.0']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('upgrade gpu-staging 4.18.12 → 4.19.3: 9 update steps');
+    expect(run.stdout).toContain('every schedulable node keeps its modules at every step');
+    expect(run.stdout).not.toContain('FAIL');
+    // From the mid-upgrade inventory: the nodes still on 4.18.12 finish, the drained one first.
+    const mid = kmods(['check', '--cluster', 'gpu-staging', '--nodes', fixture('nodes-gpu-staging-mid-upgrade.json'), '--kmm-version', '2.4.0']);
+    expect(mid.code).toBe(0);
+    expect(mid.stdout).toMatch(/step 2: pool gpu: gpu-1 drained, rebooted into 5\.14\.0-570\.22\.1\.el9_6\.x86_64, uncordoned\n {2}ok {3}step 3: pool gpu: gpu-2 drained/);
+  });
+
+  it('finds a planted hole: gpu-prod upgraded to 4.19.3 has no nvidia build for the new kernel, first failing at the first reboot', () => {
+    const run = kmods(['check', '--cluster', 'gpu-prod', '--upgrade-to', '4.19.3']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/ok {3}step 1: pool gpu: before its update\n {2}FAIL step 2: pool gpu: gpu-1 drained, rebooted into 5\.14\.0-570\.22\.1\.el9_6\.x86_64, uncordoned\n {9}node gpu-1 \(kernel 5\.14\.0-570\.22\.1\.el9_6\.x86_64\): nvidia: kernel 5\.14\.0-570\.22\.1\.el9_6\.x86_64 belongs to release 4\.19\.3, which cluster gpu-prod neither runs nor upgrades to/);
+    expect(run.stdout).toContain('first failing step: 2 (pool gpu)');
+  });
+
+  it('finds a planted hole: upgradeTo folded into release while nodes still run the old kernel', () => {
+    const fleet = variant((t) => t.replace('    release: "4.18.12"\n    upgradeTo: "4.19.3"\n', '    release: "4.19.3"\n'));
+    const run = kmods(['check', '--fleet', fleet, '--cluster', 'gpu-staging', '--nodes', fixture('nodes-gpu-staging-mid-upgrade.json')]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/FAIL node gpu-2: pool gpu, kernel 5\.14\.0-427\.50\.1\.el9_4\.x86_64[^\n]*\n {7}nvidia: MISSING: kernel 5\.14\.0-427\.50\.1\.el9_4\.x86_64 belongs to release 4\.18\.12, which cluster gpu-staging neither runs nor upgrades to/);
+    // gpu-1 is cordoned (being drained): it has no schedulable workload, so only gpu-2 is a hole before the walk.
+    expect(run.stdout).toMatch(/FAIL node gpu-1: /);
+  });
+
+  it('walks maxUnavailable nodes at a time, scaled like the MCO (percent of the pool, rounded down, at least 1)', () => {
+    expect(scaledMaxUnavailable(2, 5)).toBe(2);
+    expect(scaledMaxUnavailable('50%', 3)).toBe(1);
+    expect(scaledMaxUnavailable('50%', 5)).toBe(2);
+    expect(scaledMaxUnavailable('10%', 3)).toBe(0); // the walk then takes 1 (the MCO's floor)
+    const fleet = parseFleet(exampleText
+      .replace('        maxUnavailable: 1\n        modules: [nvidia]', '        maxUnavailable: 2\n        modules: [nvidia]')
+      .replace('  lab:\n    release: "4.19.3"', '  lab:\n    release: "4.18.12"'));
+    const facts = clusterFacts(fleet, 'gpu-prod');
+    const sim = simulateUpgrade(facts, fleet, '4.19.3', syntheticNodes(facts, 5));
+    expect(sim.steps.map((s) => s.nodes)).toEqual([[], ['gpu-1', 'gpu-2'], ['gpu-3', 'gpu-4'], ['gpu-5']]);
+    expect(sim.firstFailure?.index).toBe(2);
+    expect(sim.firstFailure?.holes).toHaveLength(2);
+    const lab = clusterFacts(fleet, 'lab');
+    const labSim = simulateUpgrade(lab, fleet, '4.19.3', syntheticNodes(lab, 3));
+    expect(labSim.steps.filter((s) => s.nodes.length > 0).map((s) => s.nodes.length)).toEqual([1, 1, 1]);
+  });
+
+  it('orders candidates like the MCO: nodes already cordoned first, then by zone, then by name', () => {
+    const fleet = parseFleet(exampleText);
+    const facts = clusterFacts(fleet, 'gpu-staging');
+    const nodes = parseNodeInventory(JSON.parse(fs.readFileSync(fixture('nodes-gpu-staging-mid-upgrade.json'), 'utf8')), 'inventory');
+    const sim = simulateUpgrade(facts, fleet, '4.19.3', nodes);
+    expect(sim.steps.filter((s) => s.pool === 'gpu' && s.nodes.length > 0).map((s) => s.nodes)).toEqual([['gpu-1'], ['gpu-2']]);
+    expect(sim.steps.filter((s) => s.pool === 'storage' && s.nodes.length > 0).map((s) => s.nodes)).toEqual([['storage-0'], ['storage-1']]);
+    expect(sim.firstFailure).toBeUndefined();
+  });
+
+  it('a KMM module with a regexp kernel mapping is covered for a new kernel: KMM builds it when a node runs it', () => {
+    const text = exampleText
+      .replace('modules:\n  # NVIDIA', `  "4.19.9":\n    example: true\n    kernel: 5.14.0-570.30.1.el9_6.x86_64\n    driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}\n\nmodules:\n  # NVIDIA`)
+      .replace('    loader: daemonset\n    rollout: RollingUpdate\n    rolloutMaxUnavailable: 1\n', '    loader: kmm\n    kmmKernelMapping: regexp\n')
+      .replace('      - name: simple-kmod\n        parameters:\n          greeting: "hello from cdk8s-kmods"\n      - name: simple-procfs-kmod', '      - name: simple-procfs-kmod\n      - name: simple-kmod');
+    const fleet = parseFleet(text);
+    const facts = clusterFacts(fleet, 'lab');
+    expect(facts.kmmMappings.some((m) => m.regexp !== undefined && m.builds)).toBe(true);
+    const cover = coverageOf(facts, fleet, facts.pools[0], 'simple-kmod', '5.14.0-570.30.1.el9_6.x86_64');
+    expect(cover.covered).toBe(true);
+    expect(cover.detail).toMatch(/^KMM Module simple-kmod-lab: regexp \^.*\$ → \S+simple-kmod:5\.14\.0-570\.30\.1\.el9_6\.x86_64, built by KMM when a node runs this kernel/);
+    const sim = simulateUpgrade(facts, fleet, '4.19.9', syntheticNodes(facts, 2));
+    expect(sim.steps.filter((s) => s.nodes.length > 0)).toHaveLength(2);
+    expect(sim.firstFailure).toBeUndefined();
+    // The same module by DaemonSet has no build for the new kernel.
+    const daemonset = parseFleet(text.replace('    loader: kmm\n    kmmKernelMapping: regexp\n', '    loader: daemonset\n'));
+    expect(simulateUpgrade(clusterFacts(daemonset, 'lab'), daemonset, '4.19.9', syntheticNodes(clusterFacts(daemonset, 'lab'), 2)).firstFailure?.index).toBe(2);
+  });
+
+  it('a target release without the pool\'s realtime kernel fails at the realtime pool', () => {
+    const fleet = variant((t) => t.replace('modules:\n  # NVIDIA', `  "4.19.9":
+    example: true
+    kernel: 5.14.0-570.30.1.el9_6.x86_64
+    rhcosVersion: 419.96.202508121201-0
+    driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}
+
+modules:
+  # NVIDIA`));
+    const run = kmods(['check', '--fleet', fleet, '--cluster', 'gpu-staging', '--upgrade-to', '4.19.9', '--nodes-per-pool', '2']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('ok   step 4: pool rt: before its update\n  FAIL step 5: pool rt: no realtime kernel of 4.19.9 to reboot into\n'
+      + '         release 4.19.9 has no realtime kernel in the catalog');
+    expect(run.stdout).toContain('first failing step: 2 (pool gpu)');
+  });
+});
