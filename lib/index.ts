@@ -72,3 +72,6 @@ export * from './gitops/health-checks/health-checks';
 export * from './presets/nvidia-gpu-operator';
 export * from './image/build-retry';
 export * from './image/build-retry-script';
+export * from './kinds/kind-info';
+export * from './kinds/kind-registry';
+export * from './gitops/kind-registration';

@@ -1,4 +1,5 @@
 import { checkCommand } from './check-command';
+import { initCommand } from './init-command';
 import type { Command } from './command';
 import { planCommand } from './plan-command';
 import { releaseImportCommand } from './release-import-command';
@@ -9,6 +10,7 @@ import { releaseImportCommand } from './release-import-command';
  */
 export function commands(): ReadonlyArray<Command> {
   return [
+    initCommand,
     releaseImportCommand,
     checkCommand,
     planCommand,

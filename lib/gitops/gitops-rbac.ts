@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeClusterRole, KubeClusterRoleBinding, PolicyRule } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeClusterRole, KubeClusterRoleBinding, PolicyRule } from '../k8s';
 import { KindPolicy } from './sync-policy';
 
 /** Verbs the application controller needs on every kind it applies and prunes. */

@@ -1,4 +1,8 @@
+import { groupOf, KindInfo } from '../kinds/kind-info';
+import { kindInfo, KindSyncPolicy, registeredKind, unknownKindMessage } from '../kinds/kind-registry';
 import { GitOpsEngine, usesArgoCd, usesFlux } from './gitops-props';
+
+export { groupOf } from '../kinds/kind-info';
 
 /**
  * Argo CD sync waves, in apply order. Argo CD applies one wave, waits until every object in it is
@@ -23,6 +27,8 @@ export enum SyncWave {
   LOADERS = 7,
   /** Upgrade preflight checks, once the Modules they check exist. */
   VALIDATION = 8,
+  /** Objects of every kind the library does not generate (users' objects), unless registered with another wave. */
+  OTHER = 9,
 }
 
 /** How GitOps treats one kind the library generates. */
@@ -107,19 +113,36 @@ export const FLUX_SSA_MERGE = 'Merge';
 
 const POLICY_BY_GROUP_KIND = new Map(KIND_POLICIES.map((p) => [`${p.group}/${p.kind}`, p]));
 
-/** The API group of an `apiVersion` ('' for `v1`). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
+/**
+ * The GitOps policy of a kind: the library's own table (KIND_POLICIES) for the kinds it generates;
+ * for any other kind, the user's `registerKind` policy, else the default: wave `SyncWave.OTHER`
+ * (after everything the library generates), `SkipDryRunOnMissingResource=true` unless Kubernetes or
+ * OpenShift serves the kind (an operator may install its CRD in the same sync), no prune
+ * protection. Scope and resource name come from the registration or the generated API table
+ * (lib/kinds/kind-table.ts); a kind neither knows throws, naming `registerKind`.
+ */
+export function policyFor(apiVersion: string, kind: string): KindPolicy {
+  const group = groupOf(apiVersion);
+  const own = POLICY_BY_GROUP_KIND.get(`${group}/${kind}`);
+  if (own) return own;
+  const info = kindInfo(apiVersion, kind);
+  if (!info) throw new Error(`no GitOps sync policy for ${kind} (${apiVersion}): ${unknownKindMessage(apiVersion, kind)}`);
+  return defaultKindPolicy(info, registeredKind(group, kind)?.syncPolicy);
 }
 
-/** The policy of a generated object's kind; throws for a kind the table does not list. */
-export function policyFor(apiVersion: string, kind: string): KindPolicy {
-  const policy = POLICY_BY_GROUP_KIND.get(`${groupOf(apiVersion)}/${kind}`);
-  if (!policy) {
-    throw new Error(`no GitOps sync policy for ${kind} (${apiVersion}); add the kind to KIND_POLICIES in lib/gitops/sync-policy.ts`);
-  }
-  return policy;
+/** The policy of a kind the library does not generate, from its API facts and the user's settings. */
+export function defaultKindPolicy(info: KindInfo, settings: KindSyncPolicy = {}): KindPolicy {
+  return {
+    group: info.group,
+    kind: info.kind,
+    resource: info.resource,
+    namespaced: info.namespaced,
+    wave: (settings.wave ?? SyncWave.OTHER) as SyncWave,
+    rebootProtected: settings.rebootProtected ?? false,
+    crdFromOperator: settings.crdFromOperator ?? !info.builtin,
+    partialObject: settings.partialObject ?? false,
+    pruneLast: settings.pruneLast ?? false,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { KubeConfigMap, KubeCronJob, KubeRole, KubeRoleBinding, KubeServiceAccount, Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap, KubeCronJob, KubeRole, KubeRoleBinding, KubeServiceAccount, Quantity } from '../k8s';
 import { Construct } from 'constructs';
 import { BUILD_RETRY_SCRIPT } from './build-retry-script';
 

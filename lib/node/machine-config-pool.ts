@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as mco from '../imports/machineconfiguration.openshift.io';
 import { ProblemCollector } from '../errors';
 
 /** The label every MachineConfig carries to say which pool renders it. */
@@ -43,9 +43,7 @@ export class MachineConfigPool extends Construct {
   constructor(scope: Construct, id: string, props: MachineConfigPoolProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'machineconfiguration.openshift.io/v1',
-      kind: 'MachineConfigPool',
+    new mco.MachineConfigPool(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: {
@@ -58,7 +56,9 @@ export class MachineConfigPool extends Construct {
           matchExpressions: [{ key: ROLE_LABEL, operator: 'In', values: ['worker', props.name] }],
         },
         nodeSelector: { matchLabels: { ...props.nodeSelector } },
-        maxUnavailable: props.maxUnavailable,
+        maxUnavailable: typeof props.maxUnavailable === 'number'
+          ? mco.MachineConfigPoolSpecMaxUnavailable.fromNumber(props.maxUnavailable)
+          : mco.MachineConfigPoolSpecMaxUnavailable.fromString(props.maxUnavailable),
         paused: false,
       },
     });

@@ -1,6 +1,6 @@
 import { REBOOTS_POOL_ANNOTATION, REBOOT_REASON_ANNOTATION, REBOOTLESS_ANNOTATION } from '../labels';
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as mco from '../imports/machineconfiguration.openshift.io';
 import { ProblemCollector } from '../errors';
 import { DNS_LABEL_RULE, isDnsLabel, isDnsSubdomain } from '../names';
 import { OpenShiftRelease } from '../release/release-catalog';
@@ -118,10 +118,12 @@ export class MachineConfig extends Construct {
     problems.throwIfAny();
 
     this.renderedConfig = config.render(this.ignitionVersion);
-    const spec: Record<string, unknown> = { config: this.renderedConfig };
-    if ((props.extensions ?? []).length > 0) spec.extensions = [...props.extensions!];
-    if ((props.kernelArguments ?? []).length > 0) spec.kernelArguments = [...props.kernelArguments!];
-    if (props.kernelType !== undefined) spec.kernelType = props.kernelType;
+    const spec: mco.MachineConfigSpec = {
+      config: this.renderedConfig,
+      ...((props.extensions ?? []).length > 0 ? { extensions: [...props.extensions!] } : {}),
+      ...((props.kernelArguments ?? []).length > 0 ? { kernelArguments: [...props.kernelArguments!] } : {}),
+      ...(props.kernelType !== undefined ? { kernelType: props.kernelType } : {}),
+    };
 
     const annotations: Record<string, string> = rebootless
       ? { [REBOOTLESS_ANNOTATION]: rebootless }
@@ -132,9 +134,7 @@ export class MachineConfig extends Construct {
       problems.throwIfAny();
     }
 
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'machineconfiguration.openshift.io/v1',
-      kind: 'MachineConfig',
+    new mco.MachineConfig(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: { ...props.labels, [ROLE_LABEL]: props.pool },

@@ -1,6 +1,6 @@
 import { SERVER_SIDE_APPLY_ANNOTATION } from '../labels';
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as operator from '../imports/operator.openshift.io';
 import { FleetValidationError, ProblemCollector } from '../errors';
 import { OpenShiftRelease } from '../release/release-catalog';
 import { checkFilePath } from './ignition';
@@ -20,6 +20,16 @@ export enum NodeDisruptionActionType {
   /** Write the file and do nothing else. */
   NONE = 'None',
 }
+
+/** The same action types in the generated MachineConfiguration classes (lib/imports). */
+const TYPED_ACTION: Readonly<Record<NodeDisruptionActionType, operator.MachineConfigurationSpecNodeDisruptionPolicyFilesActionsType>> = {
+  [NodeDisruptionActionType.REBOOT]: operator.MachineConfigurationSpecNodeDisruptionPolicyFilesActionsType.REBOOT,
+  [NodeDisruptionActionType.DRAIN]: operator.MachineConfigurationSpecNodeDisruptionPolicyFilesActionsType.DRAIN,
+  [NodeDisruptionActionType.RELOAD]: operator.MachineConfigurationSpecNodeDisruptionPolicyFilesActionsType.RELOAD,
+  [NodeDisruptionActionType.RESTART]: operator.MachineConfigurationSpecNodeDisruptionPolicyFilesActionsType.RESTART,
+  [NodeDisruptionActionType.DAEMON_RELOAD]: operator.MachineConfigurationSpecNodeDisruptionPolicyFilesActionsType.DAEMON_RELOAD,
+  [NodeDisruptionActionType.NONE]: operator.MachineConfigurationSpecNodeDisruptionPolicyFilesActionsType.NONE,
+};
 
 const SERVICE_NAME = /^[a-zA-Z0-9:._\\-]+\.(service|socket|device|mount|automount|swap|target|path|timer|snapshot|slice|scope)$/;
 
@@ -58,10 +68,11 @@ export class NodeDisruptionAction {
   ) {}
 
   /** The action as the CRD wants it: `{type: Restart, restart: {serviceName}}`. */
-  public render(): Record<string, unknown> {
-    if (this.type === NodeDisruptionActionType.RESTART) return { type: this.type, restart: { serviceName: this.serviceName } };
-    if (this.type === NodeDisruptionActionType.RELOAD) return { type: this.type, reload: { serviceName: this.serviceName } };
-    return { type: this.type };
+  public render(): operator.MachineConfigurationSpecNodeDisruptionPolicyFilesActions {
+    const type = TYPED_ACTION[this.type];
+    if (this.type === NodeDisruptionActionType.RESTART) return { type, restart: { serviceName: this.serviceName! } };
+    if (this.type === NodeDisruptionActionType.RELOAD) return { type, reload: { serviceName: this.serviceName! } };
+    return { type };
   }
 
   /** `restart systemd-modules-load.service`, `none`, … */
@@ -143,9 +154,7 @@ export class NodeDisruptionPolicy extends Construct {
     if (this.files.length > MAX_FILES) problems.add(['files'], `at most ${MAX_FILES} file policies fit in MachineConfiguration/cluster`, this.files.length);
     if (problems.problems.length > 0) throw new FleetValidationError(problems.problems);
 
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'operator.openshift.io/v1',
-      kind: 'MachineConfiguration',
+    new operator.MachineConfiguration(this, 'Resource', {
       metadata: {
         name: 'cluster',
         labels: { ...props.labels },

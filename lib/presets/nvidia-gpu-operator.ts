@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeNamespace } from '../k8s';
 import { Construct } from 'constructs';
 import { ProblemCollector } from '../errors';
 import { InstallPlanApproval } from '../delivery/kmm/kmm-operator-install';

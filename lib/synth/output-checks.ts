@@ -1,6 +1,6 @@
 import { isDnsSubdomain, isLabelKey } from '../names';
 import { Manifest } from './manifest';
-import { isClusterScoped } from './object-scope';
+import { kindInfo, unknownKindMessage } from '../kinds/kind-registry';
 
 /**
  * Structural checks on every rendered object before anything is written: these catch
@@ -15,9 +15,10 @@ export function checkManifests(where: string, manifests: ReadonlyArray<Manifest>
     if (typeof m.apiVersion !== 'string' || typeof m.kind !== 'string') errors.push(`${where}: ${id}: apiVersion and kind are required`);
     const name = m.metadata?.name;
     if (typeof name !== 'string' || !isDnsSubdomain(name)) errors.push(`${where}: ${id}: metadata.name ${JSON.stringify(name)} is not a DNS subdomain`);
-    const scoped = isClusterScoped(m.kind);
-    if (scoped && m.metadata?.namespace !== undefined) errors.push(`${where}: ${id}: ${m.kind} is cluster-scoped but has a namespace`);
-    if (!scoped && !m.metadata?.namespace) errors.push(`${where}: ${id}: ${m.kind} is namespaced but has no metadata.namespace`);
+    const info = typeof m.apiVersion === 'string' && typeof m.kind === 'string' ? kindInfo(m.apiVersion, m.kind) : undefined;
+    if (!info) errors.push(`${where}: ${id}: ${unknownKindMessage(String(m.apiVersion), String(m.kind))}`);
+    if (info && !info.namespaced && m.metadata?.namespace !== undefined) errors.push(`${where}: ${id}: ${m.kind} is cluster-scoped but has a namespace`);
+    if (info?.namespaced && !m.metadata?.namespace) errors.push(`${where}: ${id}: ${m.kind} is namespaced but has no metadata.namespace`);
     for (const key of [...Object.keys(m.metadata?.labels ?? {}), ...Object.keys(m.metadata?.annotations ?? {})]) {
       if (!isLabelKey(key)) errors.push(`${where}: ${id}: invalid label/annotation key ${JSON.stringify(key)}`);
     }

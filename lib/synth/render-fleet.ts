@@ -114,7 +114,14 @@ export function renderClusterManifests(cluster: Cluster, options: RenderClusterO
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === cluster)
     .map((o) => o.toJson() as Manifest);
   const engine = options.gitopsEngine;
-  return engine === undefined ? manifests : manifests.map((m) => applyGitOpsPolicy(m, engine) as Manifest);
+  if (engine === undefined) return manifests;
+  return manifests.map((m) => {
+    try {
+      return applyGitOpsPolicy(m, engine) as Manifest;
+    } catch (e) {
+      throw new Error(`cluster "${cluster.name}": ${m.kind} ${m.metadata?.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
 }
 
 /**

@@ -24,7 +24,7 @@ describe('README', () => {
     expect(code).toBeDefined();
     const work = tempDir('kmods-readme-');
     const file = path.join(REPO_ROOT, 'test', 'docs', `.readme-example-${process.pid}.ts`);
-    fs.writeFileSync(file, code!.replace(/from '\.\/lib'/g, "from '../../lib'").replace(/sha256:…/g, `sha256:${'0'.repeat(64)}`));
+    fs.writeFileSync(file, code!.replace(/from '(\.\/lib|cdk8s-kmods)'/g, "from '../../lib'").replace(/sha256:…/g, `sha256:${'0'.repeat(64)}`));
     try {
       const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), file], { cwd: work, encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);

@@ -176,12 +176,12 @@ describe('renderGitOps: engines and input', () => {
     expect(JSON.stringify([...render().out])).toBe(JSON.stringify([...render().out]));
   });
 
-  it('refuses manifests of a cluster that is not in the fleet, and kinds without a policy', () => {
+  it('refuses manifests of a cluster that is not in the fleet, and kinds whose scope nothing knows', () => {
     const { fleet, manifests } = render();
     expect(() => renderGitOps(fleet, new Map([...manifests, ['ghost', []]]))).toThrow(/"ghost", which is not a cluster/);
     const odd = new Map(manifests);
-    odd.set('edge-1', [...manifests.get('edge-1')!, { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'edge-kmods' } }]);
-    expect(() => renderGitOps(fleet, odd)).toThrow(/no GitOps sync policy for Service/);
+    odd.set('edge-1', [...manifests.get('edge-1')!, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 's', namespace: 'edge-kmods' } }]);
+    expect(() => renderGitOps(fleet, odd)).toThrow(/no GitOps sync policy for Widget.*registerKind/);
   });
 
   it('every kind in the policy table is one a test fleet or the table tests cover', () => {

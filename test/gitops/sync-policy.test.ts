@@ -47,9 +47,9 @@ describe('applyGitOpsPolicy', () => {
     expect(JSON.stringify(ds)).toBe(before);
   });
 
-  it('refuses a kind that has no policy, naming the file to extend', () => {
-    expect(() => applyGitOpsPolicy({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n' } }, GitOpsEngine.ARGOCD))
-      .toThrow(/no GitOps sync policy for Service \(v1\).*lib\/gitops\/sync-policy\.ts/);
+  it('refuses a kind whose scope nothing knows, naming registerKind', () => {
+    expect(() => applyGitOpsPolicy({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 's', namespace: 'n' } }, GitOpsEngine.ARGOCD))
+      .toThrow(/no GitOps sync policy for Widget \(example.com\/v1\).*registerKind\(\{ group: "example.com", kind: "Widget"/);
     expect(() => applyGitOpsPolicy({ kind: 'X' }, GitOpsEngine.ARGOCD)).toThrow(/not a Kubernetes object/);
   });
 
@@ -82,7 +82,7 @@ describe('the kind table', () => {
   });
 
   it('agrees with the output checks on which kinds are cluster-scoped', () => {
-    for (const p of KIND_POLICIES) expect(isClusterScoped(p.kind), p.kind).toBe(!p.namespaced);
+    for (const p of KIND_POLICIES) expect(isClusterScoped(p.kind, p.group ? `${p.group}/v1` : 'v1'), p.kind).toBe(!p.namespaced);
   });
 
   it.skipIf(!sharedAvailable)('agrees with the upstream CRDs on scope and resource name', () => {

@@ -3,13 +3,13 @@ import Ajv, { ValidateFunction } from 'ajv';
 import { CrdCatalog, CrdVersion } from './crd-catalog';
 import { crdSchemaToJsonSchema } from './crd-schema';
 import { GroupVersionKind, ResourceScope, gvkKey, parseApiVersion } from './group-version-kind';
-import { requireShared } from './shared-dir';
+import { REPO_ROOT, requireShared } from './shared-dir';
 import { SwaggerCatalog, SwaggerKind, loadKubernetesCatalog, loadOpenShiftCatalog } from './swagger-catalog';
 import { swaggerToJsonSchema } from './swagger-schema';
 
 /** Where a kind's schema comes from. */
 export enum SchemaSource {
-  /** A CustomResourceDefinition under ../shared/crds. */
+  /** A CustomResourceDefinition under ../shared/crds, or under data/crds (vendored CRDs ../shared lacks). */
   CRD = 'crd',
   /** ../shared/schemas/kubernetes/kubernetes-v1.36-swagger.json.gz */
   KUBERNETES = 'kubernetes',
@@ -39,6 +39,8 @@ const OBJECT_META_REF = `${KUBERNETES_ID}#/definitions/io.k8s.apimachinery.pkg.a
 class SchemaRegistry {
   private readonly ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: false });
   private readonly crds: CrdCatalog;
+  /** data/crds: upstream CRDs this repository vendors for kinds users add (KubeletConfig, …). */
+  private readonly vendoredCrds = new CrdCatalog(join(REPO_ROOT, 'data', 'crds'));
   private readonly kubernetes: SwaggerCatalog;
   private readonly openshift: ReturnType<typeof loadOpenShiftCatalog>;
   private readonly cache = new Map<string, KindSchema | undefined>();
@@ -62,13 +64,14 @@ class SchemaRegistry {
 
   private resolve(apiVersion: string, kind: string): KindSchema | undefined {
     const gvk = { ...parseApiVersion(apiVersion), kind };
-    const crd = this.crds.get(gvk);
+    const shared = this.crds.get(gvk);
+    const crd = shared ?? this.vendoredCrds.get(gvk);
     if (crd) {
       return {
         gvk,
         scope: crd.scope,
         source: SchemaSource.CRD,
-        origin: `crds/${crd.file}`,
+        origin: `${shared ? 'crds' : 'data/crds'}/${crd.file}`,
         validate: this.ajv.compile(crdSchemaToJsonSchema(crd.openApiV3Schema, OBJECT_META_REF)),
       };
     }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import {
   Container, IntOrString, KubeDaemonSet, Quantity, SecurityContext, Toleration, Volume, VolumeMount,
-} from 'cdk8s-plus-27/lib/imports/k8s';
+} from '../../k8s';
 import { Construct } from 'constructs';
 import { moduleImage } from '../../image/module-image';
 import { SCRIPT_HASH_ANNOTATION } from '../../labels';

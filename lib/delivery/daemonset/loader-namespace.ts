@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeNamespace } from '../../k8s';
 
 export interface LoaderNamespaceProps {
   /** Namespace name. */

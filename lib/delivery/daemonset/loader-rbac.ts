@@ -1,4 +1,4 @@
-import { KubeClusterRoleBinding, KubeRoleBinding, KubeServiceAccount } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeClusterRoleBinding, KubeRoleBinding, KubeServiceAccount } from '../../k8s';
 import { boundedName } from './loader-daemon-set';
 import { NODE_LABEL_POLICY_NAME } from './node-label-policy';
 import { Construct } from 'constructs';

@@ -1,6 +1,6 @@
 import { shellQuote } from '../../shell';
 import { createHash } from 'crypto';
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap } from '../../k8s';
 import { Construct } from 'constructs';
 import { FleetValidationError } from '../../errors';
 import { KernelModule } from '../../module/kernel-module';

@@ -1,5 +1,6 @@
-import { ApiObject } from 'cdk8s';
-import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
+import * as olm from '../../imports/operators.coreos.com';
+import * as nfd from '../../imports/nfd.openshift.io';
+import { KubeNamespace } from '../../k8s';
 import { Construct } from 'constructs';
 
 /** Namespace the NFD operator and its operands run in (the one Red Hat documents). */
@@ -28,15 +29,11 @@ export class NodeFeatureDiscovery extends Construct {
     super(scope, id);
     const labels = { ...props.labels };
     new KubeNamespace(this, 'Namespace', { metadata: { name: NFD_NAMESPACE, labels } });
-    new ApiObject(this, 'OperatorGroup', {
-      apiVersion: 'operators.coreos.com/v1',
-      kind: 'OperatorGroup',
+    new olm.OperatorGroup(this, 'OperatorGroup', {
       metadata: { name: NFD_NAMESPACE, namespace: NFD_NAMESPACE, labels },
       spec: { targetNamespaces: [NFD_NAMESPACE] },
     });
-    new ApiObject(this, 'Subscription', {
-      apiVersion: 'operators.coreos.com/v1alpha1',
-      kind: 'Subscription',
+    new olm.Subscription(this, 'Subscription', {
       metadata: { name: 'nfd', namespace: NFD_NAMESPACE, labels },
       spec: {
         channel: props.channel ?? 'stable',
@@ -46,9 +43,7 @@ export class NodeFeatureDiscovery extends Construct {
         sourceNamespace: 'openshift-marketplace',
       },
     });
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'nfd.openshift.io/v1',
-      kind: 'NodeFeatureDiscovery',
+    new nfd.NodeFeatureDiscovery(this, 'Resource', {
       metadata: {
         name: 'nfd-instance',
         namespace: NFD_NAMESPACE,

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { KubeClusterRole } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeClusterRole } from '../../k8s';
 import { Construct } from 'constructs';
 
 /** Name of the ClusterRole, the ValidatingAdmissionPolicy and its binding. */

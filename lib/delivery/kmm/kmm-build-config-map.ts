@@ -1,4 +1,4 @@
-import { KubeConfigMap } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeConfigMap } from '../../k8s';
 import { Construct } from 'constructs';
 
 /** Props of `KmmBuildConfigMap`. */

@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
-import { KubeNamespace } from 'cdk8s-plus-27/lib/imports/k8s';
+import * as olm from '../../imports/operators.coreos.com';
+import { KubeNamespace } from '../../k8s';
 import { Construct } from 'constructs';
 
 /** When OLM installs operator updates. */
@@ -44,14 +44,10 @@ export class KmmOperatorInstall extends Construct {
     this.namespace = props.namespace ?? 'openshift-kmm';
     const labels = { ...props.labels };
     new KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, labels } });
-    new ApiObject(this, 'OperatorGroup', {
-      apiVersion: 'operators.coreos.com/v1',
-      kind: 'OperatorGroup',
+    new olm.OperatorGroup(this, 'OperatorGroup', {
       metadata: { name: KMM_PACKAGE, namespace: this.namespace, labels },
     });
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'operators.coreos.com/v1alpha1',
-      kind: 'Subscription',
+    new olm.Subscription(this, 'Resource', {
       metadata: { name: KMM_PACKAGE, namespace: this.namespace, labels },
       spec: {
         channel: props.channel ?? 'stable',

@@ -1,5 +1,5 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as kmm from '../../imports/kmm.sigs.x-k8s.io';
 import { KernelVersion } from '../../release/kernel-version';
 
 /** Props of `PreflightValidation`. */
@@ -33,9 +33,7 @@ export class PreflightValidation extends Construct {
   constructor(scope: Construct, id: string, props: PreflightValidationProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'kmm.sigs.x-k8s.io/v1beta2',
-      kind: 'PreflightValidationOCP',
+    new kmm.PreflightValidationOcpv1Beta2(this, 'Resource', {
       metadata: {
         name: props.name,
         labels: { ...props.labels },

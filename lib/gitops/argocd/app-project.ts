@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import * as argo from '../../imports/argoproj.io';
 import { Construct } from 'constructs';
 import { KindPolicy } from '../sync-policy';
 
@@ -38,9 +38,7 @@ export class ArgoCdAppProject extends Construct {
     this.name = props.name;
     const whitelist = (namespaced: boolean) =>
       props.kinds.filter((k) => k.namespaced === namespaced).map((k) => ({ group: k.group, kind: k.kind }));
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AppProject',
+    new argo.AppProject(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: { ...props.labels } },
       spec: {
         description: 'cdk8s-kmods: kernel modules, node pools and MachineConfigs synthesized per cluster',

@@ -1,5 +1,6 @@
 import { CLUSTER_LABEL } from '../../labels';
 import { ApiObject } from 'cdk8s';
+import * as argo from '../../imports/argoproj.io';
 import { Construct } from 'constructs';
 
 /** What one cluster's Application points at. */
@@ -34,10 +35,10 @@ export function applicationName(cluster: string): string {
  * syncing to an empty folder, pruning last, retrying with backoff; admins may pause a pool
  * (`spec.paused`) without Argo CD undoing it.
  */
-export function applicationSpec(defaults: ApplicationDefaults, target: ClusterTarget): any {
+export function applicationSpec(defaults: ApplicationDefaults, target: ClusterTarget): argo.ApplicationSpec {
   return {
     project: defaults.project,
-    source: { repoURL: defaults.repoURL, targetRevision: defaults.revision, path: target.path },
+    source: { repoUrl: defaults.repoURL, targetRevision: defaults.revision, path: target.path },
     destination: { server: target.server, namespace: target.namespace },
     syncPolicy: {
       automated: { prune: true, selfHeal: true, allowEmpty: false },
@@ -72,9 +73,7 @@ export class ArgoCdApplication extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
     this.name = applicationName(props.target.cluster);
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
+    new argo.Application(this, 'Resource', {
       metadata: {
         name: this.name,
         namespace: props.namespace,
@@ -126,7 +125,9 @@ export class ArgoCdApplicationSet extends Construct {
             name: applicationName(template.cluster),
             labels: { ...props.labels, [CLUSTER_LABEL]: template.cluster },
           },
-          spec: applicationSpec(props.defaults, template),
+          // ApplicationSet has no generated class (see scripts/import-crds.mjs): write the
+          // Application spec with the API's field names.
+          spec: argo.toJson_ApplicationSpec(applicationSpec(props.defaults, template)),
         },
         syncPolicy: { preserveResourcesOnDeletion: true },
       },

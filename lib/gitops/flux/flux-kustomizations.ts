@@ -1,5 +1,6 @@
 import { CLUSTER_LABEL } from '../../labels';
-import { ApiObject } from 'cdk8s';
+import * as kustomize from '../../imports/kustomize.toolkit.fluxcd.io';
+import * as source from '../../imports/source.toolkit.fluxcd.io';
 import { Construct } from 'constructs';
 import { FluxHealthExpr } from '../health-checks/health-checks';
 
@@ -23,9 +24,7 @@ export class FluxGitRepository extends Construct {
   constructor(scope: Construct, id: string, props: FluxGitRepositoryProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'GitRepository',
+    new source.GitRepository(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace, labels: { ...props.labels } },
       spec: { url: props.url, ref: gitRef(props.revision), interval: '5m', timeout: '2m' },
     });
@@ -33,7 +32,7 @@ export class FluxGitRepository extends Construct {
 }
 
 /** Maps a revision to a Flux `spec.ref`: a commit, a full ref name, or a branch. */
-export function gitRef(revision: string): Record<string, string> {
+export function gitRef(revision: string): source.GitRepositorySpecRef {
   if (/^[0-9a-f]{40}$/.test(revision)) return { commit: revision };
   if (revision.startsWith('refs/')) return { name: revision };
   return { branch: revision };
@@ -80,16 +79,14 @@ export class FluxClusterKustomization extends Construct {
   constructor(scope: Construct, id: string, props: FluxClusterKustomizationProps) {
     super(scope, id);
     this.name = fluxKustomizationName(props.cluster);
-    new ApiObject(this, 'Resource', {
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
+    new kustomize.Kustomization(this, 'Resource', {
       metadata: {
         name: this.name,
         namespace: props.namespace,
         labels: { ...props.labels, [CLUSTER_LABEL]: props.cluster },
       },
       spec: {
-        sourceRef: { kind: 'GitRepository', name: props.sourceName },
+        sourceRef: { kind: kustomize.KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: props.sourceName },
         path: props.path,
         interval: '10m',
         retryInterval: '5m',
