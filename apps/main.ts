@@ -5,7 +5,9 @@
  *   npx tsx apps/main.ts
  *
  * Environment: KMODS_FLEET_FILE (default apps/fleet.yaml), KMODS_OUTDIR (default dist),
- * KMODS_ALLOW_REMOVAL=1 (let a run remove most or all existing cluster folders).
+ * KMODS_ALLOW_REMOVAL=1 (let a run remove most or all existing cluster folders), KMODS_FULL=1 or
+ * `--full` (render every cluster; by default clusters whose inputs are unchanged since the last
+ * run are carried over from dist/, with byte-identical results).
  * On any problem it prints the reasons and exits 1 with dist/ exactly as it was.
  */
 import * as fs from 'fs';
@@ -23,6 +25,7 @@ const fleetFile = process.env.KMODS_FLEET_FILE ?? path.relative(process.cwd(), p
 const outdir = process.env.KMODS_OUTDIR ?? path.join(repoRoot, 'dist');
 const cdk8sOutdir = process.env.CDK8S_OUTDIR;
 const allowRemoval = process.env.KMODS_ALLOW_REMOVAL === '1';
+const full = process.env.KMODS_FULL === '1' || process.argv.slice(2).includes('--full');
 
 function main(): void {
   if (cdk8sOutdir && path.resolve(cdk8sOutdir) === path.resolve(outdir)) {
@@ -30,15 +33,16 @@ function main(): void {
       + 'cdk8s deletes that folder before every run. Keep `output: .cdk8s.out` in cdk8s.yaml and do not pass -o dist.');
   }
   const fleet = loadFleetFile(fleetFile);
-  const report = synthesizeFleet(fleet, { outdir, allowRemoval, onProgress: progressFor(process.stderr, process.env) });
+  const report = synthesizeFleet(fleet, { outdir, allowRemoval, full, onProgress: progressFor(process.stderr, process.env) });
   const summary = `${path.relative(process.cwd(), outdir) || '.'}: ${report.clusters} clusters, ${report.objects} objects, `
-    + `${report.files} files (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed)`;
+    + `${report.files} files (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed; `
+    + `${report.rendered} clusters rendered, ${report.clusters - report.rendered} unchanged)`;
   console.log(summary);
   for (const warning of report.warnings) console.error(`warning: ${warning}`);
   if (cdk8sOutdir) {
     fs.mkdirSync(cdk8sOutdir, { recursive: true });
     fs.writeFileSync(path.join(cdk8sOutdir, 'synth-report.yaml'), Yaml.stringify({
-      fleetFile, outdir: path.relative(repoRoot, outdir), clusters: report.clusters, objects: report.objects, files: report.files,
+      fleetFile, outdir: path.relative(repoRoot, outdir), clusters: report.clusters, rendered: report.rendered, objects: report.objects, files: report.files,
       added: report.added, changed: report.changed, removed: report.removed, warnings: report.warnings,
     }));
   }

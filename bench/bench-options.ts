@@ -1,8 +1,8 @@
 /** Command-line options of `npm run bench`. */
 export interface BenchOptions {
-  /** Fleet sizes (clusters) to measure. @default [300, 1000, 3000] */
+  /** Fleet sizes (clusters) to measure. @default [1000, 3000, 10000] */
   readonly sizes: ReadonlyArray<number>;
-  /** Skip the naive one-App baseline for sizes above this. @default - never skip */
+  /** Skip the naive one-App baseline (O(N²)) for sizes above this. @default 1000 */
   readonly skipNaiveAbove?: number;
   /** Runs of each measurement; the fastest is kept (the box is shared and noisy). @default 3 */
   readonly repeat: number;
@@ -18,12 +18,12 @@ export interface BenchOptions {
   readonly tmpdir: string;
 }
 
-export const BENCH_USAGE = `usage: npm run bench -- [--sizes 300,1000,3000] [--skip-naive-above N] [--repeat R] [--profile DIR] [--out FILE] [--tmpdir DIR]`;
+export const BENCH_USAGE = `usage: npm run bench -- [--sizes 1000,3000,10000] [--skip-naive-above N] [--repeat R] [--profile DIR] [--out FILE] [--tmpdir DIR]`;
 
 /** Parses `argv` (without node and script); throws with the usage on anything unknown. */
 export function parseBenchOptions(argv: ReadonlyArray<string>, defaultOut: string, defaultTmpdir: string): BenchOptions {
-  let sizes: number[] = [300, 1000, 3000];
-  let skipNaiveAbove: number | undefined;
+  let sizes: number[] = [1000, 3000, 10000];
+  let skipNaiveAbove: number | undefined = 1000;
   let repeat = 3;
   let profileDir: string | undefined;
   let out = defaultOut;

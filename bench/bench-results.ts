@@ -8,8 +8,12 @@ export interface SizeResult {
   readonly files: number;
   /** synthesizeFleet into an empty folder. */
   readonly ours: MeasurementResult;
-  /** synthesizeFleet into the folder `ours` wrote (the usual case: dist/ exists). */
+  /** synthesizeFleet into the folder `ours` wrote, nothing changed (the usual case: dist/ exists). */
   readonly resynth: MeasurementResult;
+  /** synthesizeFleet into the folder `ours` wrote, one cluster changed. */
+  readonly clusterChanged: MeasurementResult;
+  /** synthesizeFleet into the folder `ours` wrote, one module (loaded by every cluster) changed. */
+  readonly moduleChanged: MeasurementResult;
   /** YAML.stringify of the same objects + writing the same files. */
   readonly floor: MeasurementResult;
   /** synthesizeFleet with all clusters in one cdk8s App. @default - skipped */
@@ -17,7 +21,11 @@ export interface SizeResult {
   /** Wall-time ratios, and the same on CPU time (`…Cpu`, steadier when the machine is shared). */
   readonly ratios: {
     readonly oursToFloor: number;
+    /** Cold synthesis as a whole process (start-up, library load, fleet construction included) to the floor. */
+    readonly oursProcessToFloor: number;
     readonly resynthToFloor: number;
+    readonly clusterChangedToFloor: number;
+    readonly moduleChangedToFloor: number;
     /** @default - naive skipped */
     readonly naiveToFloor?: number;
     readonly oursToFloorCpu: number;

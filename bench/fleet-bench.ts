@@ -2,8 +2,9 @@
  * Fleet-scale synthesis benchmark: `npm run bench [-- --sizes 300,1000 --skip-naive-above 1000 --repeat 3 --profile DIR]`.
  *
  * For each fleet size it measures, each in a child process of its own (so peak RSS is per
- * measurement): our synthesis (synthesizeFleet, one App per cluster) into an empty folder and
- * again over that folder; the floor (YAML.stringify of the same objects + writing the same
+ * measurement, and the child's whole wall time is the whole-process cost): our synthesis
+ * (synthesizeFleet, one App per cluster) into an empty folder (cold), then warm over that output
+ * with nothing changed, with one cluster changed, and with one module changed; the floor (YAML.stringify of the same objects + writing the same
  * files); and the naive baseline (all clusters in one cdk8s App). It prints a table and the
  * issue-8 targets, and writes everything to bench/results.json.
  */
@@ -46,8 +47,16 @@ function benchSize(options: BenchOptions, size: number): SizeResult {
     const floorInput = path.join(work, 'floor-input.json');
     const clean = (dir: string) => (): void => fs.rmSync(dir, { recursive: true, force: true });
 
+    const pristine = path.join(work, 'pristine');
     const oursResult = fastest(options, { kind: MeasurementKind.OURS, size, target: ours }, clean(ours));
-    const resynth = fastest(options, { kind: MeasurementKind.RESYNTH, size, target: ours });
+    // The cold output, kept as hard links (synthesis never changes a file in place), so each warm
+    // run starts from it.
+    linkTree(ours, pristine);
+    const restore = (): void => { clean(ours)(); linkTree(pristine, ours); };
+    const resynth = fastest(options, { kind: MeasurementKind.RESYNTH, size, target: ours }, restore);
+    const clusterChanged = fastest(options, { kind: MeasurementKind.CLUSTER_CHANGED, size, target: ours }, restore);
+    const moduleChanged = fastest(options, { kind: MeasurementKind.MODULE_CHANGED, size, target: ours }, restore);
+    restore();
     runMeasurement({ kind: MeasurementKind.PREPARE_FLOOR, size, target: floorInput });
     const floor = fastest(options, { kind: MeasurementKind.FLOOR, size, target: floorOut, input: floorInput }, clean(floorOut));
     const runNaive = options.skipNaiveAbove === undefined || size <= options.skipNaiveAbove;
@@ -57,10 +66,13 @@ function benchSize(options: BenchOptions, size: number): SizeResult {
 
     const outputsIdentical = sameOutput(ours, floorOut) && (!naive || sameOutput(ours, naiveOut));
     return {
-      clusters: size, objects: oursResult.objects, files: oursResult.files, ours: oursResult, resynth, floor, naive,
+      clusters: size, objects: oursResult.objects, files: oursResult.files, ours: oursResult, resynth, clusterChanged, moduleChanged, floor, naive,
       ratios: {
         oursToFloor: round(oursResult.ms / floor.ms),
-        resynthToFloor: round(resynth.ms / floor.ms),
+        oursProcessToFloor: round((oursResult.processMs ?? oursResult.ms) / floor.ms),
+        resynthToFloor: round(resynth.ms / floor.ms, 1000),
+        clusterChangedToFloor: round(clusterChanged.ms / floor.ms, 1000),
+        moduleChangedToFloor: round(moduleChanged.ms / floor.ms),
         naiveToFloor: naive ? round(naive.ms / floor.ms) : undefined,
         oursToFloorCpu: round(oursResult.cpuMs / floor.cpuMs),
         resynthToFloorCpu: round(resynth.cpuMs / floor.cpuMs),
@@ -84,8 +96,25 @@ function defaultTmpdir(): string {
   return os.tmpdir();
 }
 
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
+function round(n: number, scale = 100): number {
+  return Math.round(n * scale) / scale;
+}
+
+/** Copies the tree `from` to `to` as hard links (cp -al), falling back to a plain copy. */
+function linkTree(from: string, to: string): void {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const a = path.join(from, entry.name);
+    const b = path.join(to, entry.name);
+    if (entry.isDirectory()) linkTree(a, b);
+    else {
+      try {
+        fs.linkSync(a, b);
+      } catch {
+        fs.copyFileSync(a, b);
+      }
+    }
+  }
 }
 
 function main(): void {

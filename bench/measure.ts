@@ -36,11 +36,12 @@ function naive(request: MeasurementRequest): MeasurementResult {
   };
 }
 
-/** OURS and RESYNTH: synthesizeFleet of the bench fleet, one App per cluster. */
+/** OURS, RESYNTH, CLUSTER_CHANGED, MODULE_CHANGED: synthesizeFleet of the bench fleet (edited for the last two), one App per cluster. */
 function synth(request: MeasurementRequest): MeasurementResult {
   const startRssMiB = rssMiB();
   const t0 = performance.now();
-  const fleet = benchFleet(request.size);
+  const edit = request.kind === MeasurementKind.CLUSTER_CHANGED ? 'cluster' : request.kind === MeasurementKind.MODULE_CHANGED ? 'module' : undefined;
+  const fleet = benchFleet(request.size, { edit });
   const t1 = performance.now();
   const cpu = process.cpuUsage();
   let swapStart = t1;
@@ -52,7 +53,7 @@ function synth(request: MeasurementRequest): MeasurementResult {
   const cpuMs = cpuSince(cpu);
   return {
     kind: request.kind, size: request.size, ms: t2 - t1, cpuMs, constructMs: t1 - t0, renderMs: swapStart - t1, swapMs: t2 - swapStart,
-    maxRssMiB: peakRssMiB(), startRssMiB, objects: report.objects, files: report.files,
+    maxRssMiB: peakRssMiB(), startRssMiB, objects: report.objects, files: report.files, rendered: report.rendered,
   };
 }
 
@@ -92,7 +93,9 @@ function floor(request: MeasurementRequest): MeasurementResult {
 function measure(request: MeasurementRequest): MeasurementResult {
   switch (request.kind) {
     case MeasurementKind.OURS:
-    case MeasurementKind.RESYNTH: return synth(request);
+    case MeasurementKind.RESYNTH:
+    case MeasurementKind.CLUSTER_CHANGED:
+    case MeasurementKind.MODULE_CHANGED: return synth(request);
     case MeasurementKind.NAIVE: return naive(request);
     case MeasurementKind.PREPARE_FLOOR: return prepareFloor(request);
     case MeasurementKind.FLOOR: return floor(request);

@@ -2,8 +2,12 @@
 export enum MeasurementKind {
   /** `synthesizeFleet` of the bench fleet (one App per cluster) into an empty folder. */
   OURS = 'ours',
-  /** `synthesizeFleet` again into the folder OURS wrote (reads the old tree to report what changed). */
+  /** `synthesizeFleet` again into the folder OURS wrote, nothing changed (every cluster carried over). */
   RESYNTH = 'resynth',
+  /** `synthesizeFleet` into the folder OURS wrote, with one cluster's pool changed (one cluster rendered). */
+  CLUSTER_CHANGED = 'cluster-changed',
+  /** `synthesizeFleet` into the folder OURS wrote, with one module's version changed (every cluster loads it: all rendered). */
+  MODULE_CHANGED = 'module-changed',
   /** Untimed: renders the fleet and saves the objects for FLOOR (path → object, as JSON). */
   PREPARE_FLOOR = 'prepare-floor',
   /** `YAML.stringify` of the very same objects with cdk8s's options, and writing the same files. */
@@ -40,6 +44,14 @@ export interface MeasurementResult {
   readonly renderMs?: number;
   /** Of `ms`: swapping the staged folder into place and removing the old output. @default - not applicable */
   readonly swapMs?: number;
+  /**
+   * The whole child process as the parent saw it: Node and tsx start-up, loading the library,
+   * building the fleet and the measured part (what `npx cdk8s synth` costs, less the CLI's own start-up).
+   * Set by the parent. @default - not measured
+   */
+  readonly processMs?: number;
+  /** Clusters rendered (the others were carried over from the previous output). @default - not applicable */
+  readonly rendered?: number;
   /** Peak RSS of the child process (process.resourceUsage().maxRSS), MiB. */
   readonly maxRssMiB: number;
   /** RSS when the child started its work (Node + tsx + libraries loaded), MiB. */

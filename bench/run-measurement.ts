@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { MeasurementRequest, MeasurementResult, RESULT_MARKER } from './measurement';
 
 /** Options of `runMeasurement`. */
@@ -13,6 +14,7 @@ export function runMeasurement(request: MeasurementRequest, options: RunMeasurem
   const profile = options.profileDir
     ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, `--cpu-prof-name=${request.kind}-${request.size}-${Date.now()}.cpuprofile`]
     : [];
+  const start = performance.now();
   const child = spawnSync(process.execPath, [...profile, '--import', 'tsx', path.join(__dirname, 'measure.ts'), JSON.stringify(request)], {
     cwd: path.resolve(__dirname, '..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
@@ -20,5 +22,6 @@ export function runMeasurement(request: MeasurementRequest, options: RunMeasurem
   if (child.status !== 0 || !line) {
     throw new Error(`bench child ${request.kind} ${request.size} failed (exit ${child.status ?? child.signal}):\n${child.stderr}`);
   }
-  return JSON.parse(line.slice(RESULT_MARKER.length)) as MeasurementResult;
+  const processMs = performance.now() - start;
+  return { ...(JSON.parse(line.slice(RESULT_MARKER.length)) as MeasurementResult), processMs };
 }

@@ -66,6 +66,7 @@ export * from './synth/output-guard';
 export * from './synth/render-fleet';
 export * from './synth/staged-directory';
 export * from './synth/synthesize-fleet';
+export * from './synth/synthesis-state';
 export * from './synth/write-fs';
 export * from './gitops/health-checks/health-checks';
 export * from './presets/nvidia-gpu-operator';

@@ -131,6 +131,14 @@ export class Fleet extends Construct {
     return this.clusterMap.get(name) ?? this.render(this.plan(name));
   }
 
+  /**
+   * True when the named cluster's chart is kept (`addCluster`, `cluster()`): it may hold
+   * user-added constructs, so incremental synthesis always renders it. @internal
+   */
+  public keepsChart(name: string): boolean {
+    return this.clusterMap.has(name);
+  }
+
   private keep(plan: ClusterPlan): Cluster {
     const cluster = this.render(plan);
     this.clusterMap.set(plan.name, cluster);

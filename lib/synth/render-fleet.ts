@@ -8,6 +8,7 @@ import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
 import { Manifest, manifestFileName } from './manifest';
 import { checkObjectSizes } from '../validation/object-size';
+import { contentHash } from './input-hash';
 import { checkManifests } from './output-checks';
 import { ProgressListener, SynthesisStage } from './progress';
 
@@ -38,6 +39,40 @@ export interface EmitFleetFilesOptions extends RenderFleetOptions {
   readonly onFile: (relativePath: string, content: string) => void;
   /** Receives each cluster's objects, in file-name order, after its files. @default - not needed */
   readonly onCluster?: (cluster: string, manifests: ReadonlyArray<Manifest>) => void;
+  /** Folders of the previous output to carry over instead of rendering them. @default - render everything */
+  readonly carryOver?: CarryOver;
+}
+
+/**
+ * Lets `emitFleetFiles` skip what is unchanged since the previous output (see synthesizeFleet):
+ * each call either carries the previous files over into the new output (and says what they held)
+ * or returns undefined, and the part is rendered.
+ */
+export interface CarryOver {
+  /** Before cluster `name` is rendered: its carried-over record, or undefined to render it. */
+  cluster(name: string): CarriedCluster | undefined;
+  /** Before the GitOps wiring is rendered, with the hash of its inputs: the files carried over, or undefined to render it. */
+  gitops(inputsHash: string): number | undefined;
+}
+
+/** What a carried-over cluster folder holds. */
+export interface CarriedCluster {
+  /** Key of `views` in the previous state. */
+  readonly view: string;
+  /** What the GitOps wiring reads of the cluster's objects. */
+  readonly views: ReadonlyArray<Manifest>;
+  readonly warnings: ReadonlyArray<string>;
+  /** Object files (the kustomization.yaml not counted). */
+  readonly objects: number;
+}
+
+/** What the GitOps wiring read of one cluster, and the cluster's warnings. */
+export interface EmittedCluster {
+  /** Content hash of `views` in `EmittedFleet.views`. */
+  readonly view: string;
+  readonly warnings: ReadonlyArray<string>;
+  /** True when the folder was carried over from the previous output. */
+  readonly carried: boolean;
 }
 
 /** What `emitFleetFiles` produced. */
@@ -47,6 +82,12 @@ export interface EmittedFleet {
   readonly clusters: number;
   readonly objects: number;
   readonly files: number;
+  /** Per cluster, in name order. */
+  readonly perCluster: ReadonlyMap<string, EmittedCluster>;
+  /** The clusters' views, by content hash. */
+  readonly views: ReadonlyMap<string, ReadonlyArray<Manifest>>;
+  /** Hash of the GitOps wiring's inputs. @default - the fleet has no GitOps wiring */
+  readonly gitopsInputs?: string;
 }
 
 /** Options of `renderClusterManifests`. */
@@ -101,12 +142,27 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
   let files = 0;
   const gitopsInputs = fleet.gitops ? new Map<string, ReadonlyArray<Manifest>>() : undefined;
   report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: names.length });
+  const perCluster = new Map<string, EmittedCluster>();
+  const views = new Map<string, ReadonlyArray<Manifest>>();
   names.forEach((name, i) => {
+    const carried = options.carryOver?.cluster(name);
+    if (carried) {
+      warnings.push(...carried.warnings);
+      gitopsClusters.push(gitOpsClusterOf(fleet.plan(name)));
+      if (gitopsInputs) gitopsInputs.set(name, carried.views);
+      views.set(carried.view, carried.views);
+      perCluster.set(name, { view: carried.view, warnings: carried.warnings, carried: true });
+      objects += carried.objects;
+      files += carried.objects + 1;
+      report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
+      return;
+    }
     // One cluster at a time: unless the user kept its chart (addCluster / cluster()), it is
     // rendered from its plan for this turn only and garbage afterwards.
     const cluster = fleet.chartForSynthesis(name);
     const manifests = renderClusterManifests(cluster, { gitopsEngine: fleet.gitops?.engine });
-    warnings.push(...synthWarnings(cluster));
+    const clusterWarnings = synthWarnings(cluster);
+    warnings.push(...clusterWarnings);
     gitopsClusters.push(gitOpsClusterOf(cluster.plan));
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests), ...checkObjectSizes(`cluster "${cluster.name}"`, manifests));
     const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -114,20 +170,31 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
     for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
     options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
     options.onCluster?.(cluster.name, byFile.map(([, m]) => m));
-    if (gitopsInputs) gitopsInputs.set(cluster.name, byFile.map(([, m]) => gitOpsView(m)));
+    const view = byFile.map(([, m]) => gitOpsView(m));
+    const viewHash = contentHash(view) ?? '';
+    if (!views.has(viewHash)) views.set(viewHash, view);
+    if (gitopsInputs) gitopsInputs.set(cluster.name, views.get(viewHash)!);
+    perCluster.set(name, { view: viewHash, warnings: clusterWarnings, carried: false });
     objects += byFile.length;
     files += byFile.length + 1;
     report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
   });
-  // The GitOps wiring is derived from every cluster's objects (whitelists, RBAC, health checks).
-  for (const [file, object] of gitopsInputs ? renderGitOps(fleet, gitopsInputs, gitopsClusters) : []) {
+  // The GitOps wiring is derived from every cluster's objects (whitelists, RBAC, health checks):
+  // its inputs are the settings, each cluster's destination and each cluster's view.
+  const gitopsHash = gitopsInputs ? contentHash({
+    settings: fleet.gitops,
+    clusters: gitopsClusters.map((c) => [c.name, c.destinationServer, c.loaderNamespace, perCluster.get(c.name)!.view]),
+  }) : undefined;
+  const carriedGitOps = gitopsHash !== undefined ? options.carryOver?.gitops(gitopsHash) : undefined;
+  if (carriedGitOps !== undefined) files += carriedGitOps;
+  for (const [file, object] of gitopsInputs && carriedGitOps === undefined ? renderGitOps(fleet, gitopsInputs, gitopsClusters) : []) {
     const isKustomization = object.kind === 'Kustomization' && object.apiVersion === 'kustomize.config.k8s.io/v1beta1';
     if (!isKustomization && !file.startsWith('argocd/health-checks/')) errors.push(...checkManifests(file, [object]));
     options.onFile(file, Yaml.stringify(object));
     files += 1;
   }
   if (errors.length > 0) throw new OutputCheckError(errors);
-  return { clusters: names.length, objects, files, warnings };
+  return { clusters: names.length, objects, files, warnings, perCluster, views, gitopsInputs: gitopsHash };
 }
 
 /**

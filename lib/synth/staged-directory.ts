@@ -67,6 +67,34 @@ export class StagedDirectory {
     checkpoint(`write:${this.written}`);
   }
 
+  /**
+   * Puts file `source` (of the old output) into the new version at `relative`, unchanged: a hard
+   * link when the filesystem allows it (nothing is read or copied, and the old output keeps the
+   * file under its own name until the swap), else a copy.
+   */
+  public carry(relative: string, source: string): void {
+    if (!this.open) throw new Error('the staged folder was already committed or discarded');
+    assertInside(relative);
+    const file = path.join(this.staging, relative);
+    const dir = path.dirname(file);
+    if (!this.dirs.has(dir)) {
+      this.fs.mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
+    let linked = false;
+    if (this.fs.linkSync) {
+      try {
+        this.fs.linkSync(source, file);
+        linked = true;
+      } catch {
+        // another filesystem, or links not allowed: copy
+      }
+    }
+    if (!linked) this.fs.writeFileSync(file, fs.readFileSync(source, 'utf8'));
+    this.written += 1;
+    checkpoint(`write:${this.written}`);
+  }
+
   /** Swaps the staged files into place and removes the old version. */
   public commit(): void {
     if (!this.open) throw new Error('the staged folder was already committed or discarded');

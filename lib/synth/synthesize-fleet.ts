@@ -2,9 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Fleet } from '../fleet/fleet';
 import { ProgressListener, SynthesisStage } from './progress';
-import { emitFleetFiles } from './render-fleet';
+import { clusterInputHash } from './input-hash';
+import { libraryFingerprint } from './library-fingerprint';
+import { CarryOver, emitFleetFiles } from './render-fleet';
 import { assertReplaceableOutput, OUTPUT_MARKER, OutputFolderError } from './output-guard';
 import { StagedDirectory } from './staged-directory';
+import { ClusterRecord, readSynthesisState, renderSynthesisState, STATE_FILE, SynthesisState } from './synthesis-state';
 import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
 
 export interface SynthesizeFleetOptions {
@@ -22,6 +25,16 @@ export interface SynthesizeFleetOptions {
   readonly allowRemoval?: boolean;
   /** The filesystem operations that write (tests inject failures here). @default node's fs */
   readonly fs?: WriteFileSystem;
+  /**
+   * Render every cluster, ignoring what the previous output recorded (KMODS_FULL=1 or `--full`
+   * for the default app). The output is the same either way; see `synthesizeFleet`. @default false
+   */
+  readonly full?: boolean;
+  /**
+   * The library version recorded in the output; a different one re-renders everything. Tests
+   * set it. @default - a fingerprint of this library's sources and output dependencies (see libraryFingerprint)
+   */
+  readonly libraryVersion?: string;
 }
 
 /** What a synthesis wrote, and how it differs from what was there before. */
@@ -36,6 +49,8 @@ export interface SynthesisReport {
   readonly removed: ReadonlyArray<string>;
   /** Things that synthesized but a reviewer should see (e.g. images referenced by tag, not digest). */
   readonly warnings: ReadonlyArray<string>;
+  /** Clusters whose folders were rendered; the others were carried over unchanged. */
+  readonly rendered: number;
 }
 
 /**
@@ -48,6 +63,14 @@ export interface SynthesisReport {
  * Each cluster's files go to a staging folder as soon as they are rendered, and each is
  * compared with the file of the same path in the previous output right then (only the previous
  * output's file names are listed up front), so memory does not grow with the output size.
+ *
+ * Incremental: the output records, in STATE_FILE beside the marker, a hash of each cluster's
+ * inputs (see clusterInputHash) and of the GitOps wiring's inputs. A cluster whose hash is
+ * unchanged, written by the same library version, is neither constructed nor serialized: its
+ * folder's files are hard-linked from the previous output into the staging folder (copied where
+ * links fail), and the old output stays intact until the swap. Clusters whose chart is kept for
+ * user-added objects (`addCluster`, `cluster()`) are always rendered. `full` renders everything;
+ * the output is byte-identical either way.
  */
 export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = {}): SynthesisReport {
   const outdir = options.outdir ?? 'dist';
@@ -62,11 +85,24 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
     const stagedDir = staged;
     const previous = listTree(outdir);
     previous.delete(OUTPUT_MARKER);
+    previous.delete(STATE_FILE);
+    const library = options.libraryVersion ?? libraryFingerprint();
+    const previousState = options.full ? undefined : readSynthesisState(outdir, library);
     const written = new Set<string>();
     const added: string[] = [];
     const changed: string[] = [];
+    const inputs = new Map<string, string | undefined>();
+    const catalogs = { releases: fleet.releases, modules: fleet.modules };
+    for (const name of fleet.clusterNames) {
+      inputs.set(name, fleet.keepsChart(name) ? undefined : clusterInputHash(fleet.plan(name), { catalogs, gitopsEngine: fleet.gitops?.engine, library }));
+    }
+    const carryOver = previousState && carryFromPrevious(outdir, previousState, previous, inputs, (relative, source) => {
+      stagedDir.carry(relative, source);
+      written.add(relative);
+    });
     const emitted = emitFleetFiles(fleet, {
       onProgress,
+      carryOver,
       onFile: (relative, content) => {
         stagedDir.write(relative, content);
         written.add(relative);
@@ -74,18 +110,73 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
         else if (fs.readFileSync(path.join(outdir, relative), 'utf8') !== content) changed.push(relative);
       },
     });
+    const clusters: Record<string, ClusterRecord> = {};
+    const views: Record<string, unknown> = {};
+    for (const [name, c] of emitted.perCluster) {
+      const hash = inputs.get(name);
+      clusters[name] = { ...(hash !== undefined ? { inputs: hash } : {}), view: c.view, warnings: c.warnings };
+      views[c.view] = emitted.views.get(c.view);
+    }
+    const state = { format: 1, library, gitops: emitted.gitopsInputs, views, clusters } as SynthesisState;
+    staged.write(STATE_FILE, renderSynthesisState(state));
     onProgress?.({ ...last, stage: SynthesisStage.SWAP });
     staged.commit();
     const removed = [...previous].filter((f) => !written.has(f)).sort();
     const warnings = [...emitted.warnings];
     if (staged.leftover) warnings.push(`could not remove the previous output ${staged.leftover}; the next run removes it`);
     onProgress?.({ ...last, stage: SynthesisStage.DONE });
-    return { outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added, changed, removed, warnings };
+    const rendered = [...emitted.perCluster.values()].filter((c) => !c.carried).length;
+    return { outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added, changed, removed, warnings, rendered };
   } catch (e) {
     staged?.discard();
     onProgress?.({ ...last, stage: SynthesisStage.FAILED });
     throw e;
   }
+}
+
+/**
+ * The CarryOver of an incremental run: a cluster is carried when its input hash equals the
+ * recorded one and its previous folder holds exactly the recorded objects plus kustomization.yaml;
+ * the GitOps wiring when its input hash is unchanged and its files are there.
+ */
+function carryFromPrevious(
+  outdir: string,
+  state: SynthesisState,
+  previous: ReadonlySet<string>,
+  inputs: ReadonlyMap<string, string | undefined>,
+  carry: (relative: string, source: string) => void,
+): CarryOver {
+  const byFolder = new Map<string, string[]>();
+  const gitopsFiles: string[] = [];
+  for (const relative of previous) {
+    const parts = relative.split('/');
+    if (parts[0] === 'clusters' && parts.length === 3) {
+      const files = byFolder.get(parts[1]) ?? [];
+      files.push(parts[2]);
+      byFolder.set(parts[1], files);
+    } else if (parts[0] === 'argocd' || parts[0] === 'flux') {
+      gitopsFiles.push(relative);
+    }
+  }
+  const records = new Map(Object.entries(state.clusters));
+  const views = new Map(Object.entries(state.views));
+  return {
+    cluster: (name) => {
+      const hash = inputs.get(name);
+      const record = records.get(name);
+      if (hash === undefined || record === undefined || record.inputs !== hash) return undefined;
+      const view = views.get(record.view);
+      const files = byFolder.get(name);
+      if (!view || !files || !files.includes('kustomization.yaml') || files.length !== view.length + 1) return undefined;
+      for (const file of files.sort()) carry(`clusters/${name}/${file}`, path.join(outdir, 'clusters', name, file));
+      return { view: record.view, views: view, warnings: record.warnings, objects: view.length };
+    },
+    gitops: (hash) => {
+      if (state.gitops !== hash || gitopsFiles.length === 0) return undefined;
+      for (const relative of gitopsFiles.sort()) carry(relative, path.join(outdir, relative));
+      return gitopsFiles.length;
+    },
+  };
 }
 
 /**

@@ -147,6 +147,12 @@ export const SIZED_FLEET_MODULES: ReadonlyArray<KernelModuleProps> = [NVIDIA_MOD
 export interface FleetOfSizeOptions {
   /** Give each cluster its own cdk8s App (ours) or put them all in one (the bench's naive baseline). @default true */
   readonly appPerCluster?: boolean;
+  /**
+   * An edit, for the bench's warm re-synthesis: `cluster` changes the first cluster's gpu pool
+   * (maxUnavailable 9), `module` changes the nvidia module's version (every cluster loads it).
+   * @default - none
+   */
+  readonly edit?: 'cluster' | 'module';
 }
 
 /** Name of the i-th cluster of `fleetOfSize` (zero-padded so name order is index order). */
@@ -165,7 +171,9 @@ export function fleetOfSizeClusterName(i: number): string {
 export function fleetOfSize(size: number, options: FleetOfSizeOptions = {}): Fleet {
   const fleet = new Fleet({
     releases: TEST_RELEASES,
-    modules: SIZED_FLEET_MODULES,
+    modules: options.edit === 'module'
+      ? SIZED_FLEET_MODULES.map((m) => (m.name === 'nvidia' ? { ...m, version: '570.172.08' } : m))
+      : SIZED_FLEET_MODULES,
     gitops: { engine: GitOpsEngine.BOTH, repoURL: 'https://git.example.com/platform/fleet.git' },
     appPerCluster: options.appPerCluster ?? true,
   });
@@ -175,7 +183,7 @@ export function fleetOfSize(size: number, options: FleetOfSizeOptions = {}): Fle
       release: '4.18.12',
       upgradeTo: '4.19.3',
       pools: {
-        gpu: { maxUnavailable: 1 + (i % 3), modules: ['nvidia', 'vendor-nic'] },
+        gpu: { maxUnavailable: options.edit === 'cluster' && i === 0 ? 9 : 1 + (i % 3), modules: ['nvidia', 'vendor-nic'] },
         storage: { maxUnavailable: `${10 + (i % 5) * 5}%`, modules: ['gpfs', 'vendor-nic'] },
       },
     });

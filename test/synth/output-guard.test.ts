@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, test } from 'vitest';
 import { assertReplaceableOutput, OUTPUT_MARKER, OutputFolderError } from '../../lib/synth/output-guard';
+import { STATE_FILE } from '../../lib/synth/synthesis-state';
 import { readTree, synthesizeFleet } from '../../lib/synth/synthesize-fleet';
 import { REPO_ROOT, tempDir } from '../support/repo';
 import { testFleet } from '../support/test-fleet';
@@ -114,7 +115,9 @@ describe('the output folder guard', () => {
   test('adopts the output of a version before the marker (only clusters/, argocd/, flux/ folders) and marks it', () => {
     const out = path.join(tempDir(), 'dist');
     synthesizeFleet(smallFleet(), { outdir: out });
+    // Versions before the marker wrote neither the marker nor the incremental state file.
     fs.rmSync(path.join(out, OUTPUT_MARKER));
+    fs.rmSync(path.join(out, STATE_FILE));
     const report = synthesizeFleet(smallFleet(), { outdir: out });
     expect(report.changed).toEqual([]);
     expect(fs.existsSync(path.join(out, OUTPUT_MARKER))).toBe(true);

@@ -137,13 +137,13 @@ describe('a synthesis killed mid-write (SIGKILL)', () => {
     return file;
   }
 
-  /** The next run, failing at its first staged .yaml: it can only restore and clean, never write. */
+  /** The next run (full: nothing carried over), failing at its first staged .yaml: it can only restore and clean, never write. */
   function failingNextRun(out: string): void {
     const failing: WriteFileSystem = { ...NODE_WRITE_FS, writeFileSync: (f, c) => {
       if (f.endsWith('.yaml')) throw new Error('injected: next run fails');
       NODE_WRITE_FS.writeFileSync(f, c);
     } };
-    expect(() => synthesizeFleet(loadFleetFile(EXAMPLE), { outdir: out, fs: failing })).toThrow(/injected: next run fails/);
+    expect(() => synthesizeFleet(loadFleetFile(EXAMPLE), { outdir: out, fs: failing, full: true })).toThrow(/injected: next run fails/);
   }
 
   test.each(['write:1', 'write:40', 'between-renames'])('killed at %s: the next run restores dist/ byte for byte and removes the leftovers', async (step) => {
