@@ -9,10 +9,8 @@ import { KernelModule, LoaderRollout } from '../../module/kernel-module';
 import { KernelVersion, NFD_KERNEL_LABEL } from '../../release/kernel-version';
 import { KERNEL_ENV, LOADER_PATHS, sysfsModuleName } from './loader-script';
 
-/** Name of the container that loads the module (the image trigger's `fieldPath` points at it). */
+/** Name of the container that loads the module. */
 export const LOADER_CONTAINER = 'loader';
-/** The annotation OpenShift's image trigger controller reads. */
-export const IMAGE_TRIGGER_ANNOTATION = 'image.openshift.io/triggers';
 
 /**
  * A stable name of at most `max` characters: `parts` joined by '-', or, when that is too long,
@@ -87,12 +85,6 @@ export class LoaderDaemonSet extends Construct {
     const podLabels = { ...selectorLabels, 'app.kubernetes.io/component': 'loader', 'app.kubernetes.io/part-of': module.name };
 
     const annotations: Record<string, string> = {};
-    if (image.imageStream !== undefined) {
-      annotations[IMAGE_TRIGGER_ANNOTATION] = JSON.stringify([{
-        from: { kind: 'ImageStreamTag', name: `${image.imageStream}:${image.tag}` },
-        fieldPath: `spec.template.spec.containers[?(@.name=="${LOADER_CONTAINER}")].image`,
-      }]);
-    }
 
     const volumes: Volume[] = [
       { name: 'script', configMap: { name: props.scriptConfigMap, defaultMode: 0o444 } },

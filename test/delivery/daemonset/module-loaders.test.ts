@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { FleetValidationError } from '../../../lib/errors';
-import { boundedName, IMAGE_TRIGGER_ANNOTATION, LOADER_CONTAINER } from '../../../lib/delivery/daemonset/loader-daemon-set';
+import { boundedName, LOADER_CONTAINER } from '../../../lib/delivery/daemonset/loader-daemon-set';
 import { PRIVILEGED_SCC_CLUSTER_ROLE } from '../../../lib/delivery/daemonset/loader-rbac';
 import { LoaderKind, LoaderRollout } from '../../../lib/module/kernel-module';
 import { ModuleSource } from '../../../lib/module/module-source';
@@ -155,20 +155,17 @@ describe('image', () => {
   const ds = (prefix: string) => daemonSets(ms).find((d) => d.metadata.name.startsWith(prefix))!;
   const tag = TEST_RELEASES[0].kernel;
 
-  test('a module built into the internal registry rolls in through an ImageStreamTag trigger', () => {
+  test('a module built into the internal registry runs its version\'s ImageStreamTag, with no image trigger', () => {
     const simple = ds('simple-kmod-');
-    expect(container(simple).image).toBe(`image-registry.openshift-image-registry.svc:5000/kmods-system/simple-kmod:${tag}`);
-    expect(JSON.parse(simple.metadata.annotations[IMAGE_TRIGGER_ANNOTATION])).toEqual([{
-      from: { kind: 'ImageStreamTag', name: `simple-kmod:${tag}` },
-      fieldPath: `spec.template.spec.containers[?(@.name=="${LOADER_CONTAINER}")].image`,
-    }]);
+    expect(container(simple).image).toBe(`image-registry.openshift-image-registry.svc:5000/kmods-system/simple-kmod:1.0.0-${tag}`);
+    expect(simple.metadata.annotations?.['image.openshift.io/triggers']).toBeUndefined();
     expect(container(simple).name).toBe(LOADER_CONTAINER);
   });
 
   test('prebuilt and external-repository images are used as they are, with the pull secret', () => {
     const gpfs = ds('gpfs-');
     expect(container(gpfs).image).toBe(`registry.example.com/gpfs/kmods:5.2.3.1-${tag}`);
-    expect(gpfs.metadata.annotations?.[IMAGE_TRIGGER_ANNOTATION]).toBeUndefined();
+    expect(gpfs.metadata.annotations?.['image.openshift.io/triggers']).toBeUndefined();
     const shared = ds('shared-drv-');
     expect(container(shared).image).toBe(`quay.io/acme/shared:3.0-${tag}`);
     expect(podSpec(shared).imagePullSecrets).toEqual([{ name: 'acme-pull' }]);
