@@ -1,7 +1,10 @@
 import { Chart } from 'cdk8s';
 import { ModuleBuilds } from '../image/module-builds';
 import { ProblemCollector } from '../errors';
-import { DESTINATION_SERVER_RULE, IN_CLUSTER_SERVER, isDestinationServer } from '../gitops/gitops-props';
+import { ClusterIdentityGuard } from '../gitops/cluster-guard';
+import { ClusterDestination, ClusterDestinationProps, clusterDestination, destinationProblems } from '../gitops/destination';
+import { BootstrapMode } from '../gitops/gitops-props';
+import { CLUSTER_LABEL } from '../labels';
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { KmmLoaders } from '../delivery/kmm/kmm-loaders';
 import { LoaderNamespace } from '../delivery/daemonset/loader-namespace';
@@ -16,7 +19,7 @@ import type { Fleet } from './fleet';
 import { NodePool, NodePoolProps } from './node-pool';
 
 /** One OpenShift cluster of the fleet. */
-export interface ClusterProps {
+export interface ClusterProps extends ClusterDestinationProps {
   /** The OpenShift release the cluster runs, a key of the fleet's release catalog. */
   readonly release: string;
   /** The release the cluster is upgrading to; its kernels need builds too. @default - no upgrade under way */
@@ -35,12 +38,6 @@ export interface ClusterProps {
    * every release the cluster runs. @default false
    */
   readonly rebootlessModuleFiles?: boolean;
-  /**
-   * The API server Argo CD deploys this cluster's folder to. Keep the default when each cluster
-   * runs its own Argo CD; a hub Argo CD managing many clusters needs each cluster's own server.
-   * @default 'https://kubernetes.default.svc'
-   */
-  readonly destinationServer?: string;
   /** Install the Node Feature Discovery operator (OLM) and an NFD instance; loader DaemonSets need NFD's kernel label. @default false */
   readonly installNodeFeatureDiscovery?: boolean;
   /** Install the Kernel Module Management operator through OLM (for `loader: kmm` modules). @default false */
@@ -79,26 +76,26 @@ export class Cluster extends Chart {
    */
   public readonly loaderNamespace: string;
   public readonly defaultLoader: LoaderKind;
-  /** The API server Argo CD deploys this cluster's folder to. */
-  public readonly destinationServer: string;
+  /** Where the GitOps engines apply this cluster's folders (see `ClusterDestinationProps`). */
+  public readonly destination: ClusterDestination;
   /** True when the cluster's output installs Node Feature Discovery. */
   public readonly installNodeFeatureDiscovery: boolean;
   /** Pools in name order. */
   public readonly pools: ReadonlyArray<NodePool>;
 
   constructor(fleet: Fleet, name: string, props: ClusterProps) {
-    super(fleet.appForCluster(), name, { labels: { ...MANAGED_BY_LABELS } });
+    super(fleet.appForCluster(), name, { labels: { ...MANAGED_BY_LABELS, [CLUSTER_LABEL]: name } });
     const problems = new ProblemCollector(['clusters', name]);
     this.name = name;
     this.fleet = fleet;
     this.loaderNamespace = props.namespace ?? 'kmods-system';
     this.defaultLoader = props.defaultLoader ?? LoaderKind.DAEMONSET;
-    this.destinationServer = props.destinationServer ?? IN_CLUSTER_SERVER;
+    this.destination = clusterDestination(fleet.gitops?.bootstrap ?? BootstrapMode.PER_CLUSTER, name, props);
     this.installNodeFeatureDiscovery = props.installNodeFeatureDiscovery ?? false;
 
     if (!isDnsLabel(name, 40)) problems.add([], 'cluster name must be a DNS label of at most 40 characters', name, DNS_LABEL_RULE);
     if (!isDnsLabel(this.loaderNamespace)) problems.add(['namespace'], 'not a namespace name', this.loaderNamespace, DNS_LABEL_RULE);
-    if (!isDestinationServer(this.destinationServer)) problems.add(['destinationServer'], 'not an API server URL', this.destinationServer, DESTINATION_SERVER_RULE);
+    for (const p of destinationProblems(props)) problems.add(p.path, p.message, p.given, p.allowed);
     if (!Object.values(LoaderKind).includes(this.defaultLoader)) {
       problems.add(['defaultLoader'], 'unknown loader', this.defaultLoader, Object.values(LoaderKind).join(', '));
     }
@@ -119,7 +116,13 @@ export class Cluster extends Chart {
     this.upgradeTo = upgradeTo;
     const ignitionVersion = IgnitionVersion.resolve(this.releases, props.ignitionVersion, problems, ['ignitionVersion']);
     if (props.rebootlessModuleFiles) checkNodeDisruptionPolicySupport(this.releases, problems, ['rebootlessModuleFiles']);
+    if (props.clusterID !== undefined) {
+      for (const r of this.releases.filter((rel) => !rel.version.atLeast(4, 17))) {
+        problems.add(['clusterID'], `release ${r.version} has no ValidatingAdmissionPolicy v1 (OpenShift 4.17+), which the identity guard needs`, props.clusterID, 'no clusterID, or releases 4.17 and later');
+      }
+    }
     problems.throwIfAny();
+    if (props.clusterID !== undefined) new ClusterIdentityGuard(this, 'IdentityGuard', { cluster: name, clusterID: props.clusterID });
     new LoaderNamespace(this, 'LoaderNamespace', { name: this.loaderNamespace });
 
     const pools: NodePool[] = [];

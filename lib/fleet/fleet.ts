@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetValidationError, ProblemCollector } from '../errors';
+import { DestinationRegistry } from '../gitops/destination';
 import { GitOpsProps, GitOpsSettings, resolveGitOps } from '../gitops/gitops-props';
 import { KernelModule, KernelModuleProps } from '../module/kernel-module';
 import { ModuleCatalog } from '../module/module-catalog';
@@ -47,6 +48,8 @@ export class Fleet extends Construct {
   private readonly retainClusters: boolean;
   /** The one App all clusters share when `appPerCluster` is false. */
   private readonly sharedApp?: App;
+  /** The GitOps destinations of the clusters added so far (no two may share one). */
+  private readonly destinations?: DestinationRegistry;
 
   constructor(props: FleetProps = {}) {
     super(undefined as unknown as Construct, '');
@@ -59,6 +62,7 @@ export class Fleet extends Construct {
     if (props.gitops !== undefined) problems.capture(() => { gitops = resolveGitOps(props.gitops!); });
     problems.throwIfAny();
     this.gitops = gitops;
+    if (gitops) this.destinations = new DestinationRegistry(gitops);
     this.releases = releases;
     this.modules = modules;
     if (props.appPerCluster === false) this.sharedApp = new App({ outdir: '.cdk8s-unused' });
@@ -76,6 +80,8 @@ export class Fleet extends Construct {
       throw new FleetValidationError([{ path: ['clusters', name], message: 'a cluster of this name is already in the fleet' }]);
     }
     const cluster = new Cluster(this, name, props);
+    const shared = this.destinations?.add(cluster.destination) ?? [];
+    if (shared.length > 0) throw new FleetValidationError(shared.map((p) => ({ ...p, path: ['clusters', name, ...p.path] })));
     this.clusterProps.set(name, props);
     if (this.retainClusters) this.clusterMap.set(name, cluster);
     return cluster;

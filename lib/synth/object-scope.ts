@@ -14,6 +14,8 @@ const CLUSTER_SCOPED = new Set([
   'NodeFeatureRule',
   'CustomResourceDefinition',
   'PreflightValidationOCP',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
 ]);
 
 /** True when objects of this kind live outside namespaces. */

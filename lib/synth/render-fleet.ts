@@ -1,7 +1,8 @@
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { applyGitOpsPolicy } from '../gitops/sync-policy';
+import { applyGitOpsPolicy } from '../gitops/annotate';
+import { SETUP_FOLDER, splitClusterObjects } from '../gitops/cluster-layout';
 import { GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
 import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
@@ -64,8 +65,8 @@ export function renderClusterManifests(cluster: Cluster): Manifest[] {
   const manifests = constructs
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === cluster)
     .map((o) => o.toJson() as Manifest);
-  const engine = cluster.fleet.gitops?.engine;
-  return engine === undefined ? manifests : manifests.map((m) => applyGitOpsPolicy(m, engine) as Manifest);
+  const engines = cluster.fleet.gitops?.engines;
+  return engines === undefined ? manifests : manifests.map((m) => applyGitOpsPolicy(m, engines) as Manifest);
 }
 
 /**
@@ -91,22 +92,28 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
     const cluster = fleet.cluster(name);
     const manifests = renderClusterManifests(cluster);
     warnings.push(...synthWarnings(cluster));
-    gitopsClusters.push({ name, destinationServer: cluster.destinationServer, loaderNamespace: cluster.loaderNamespace });
+    gitopsClusters.push({ name, destination: cluster.destination, loaderNamespace: cluster.loaderNamespace });
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
-    const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const dir = `clusters/${cluster.name}`;
-    for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
-    options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
-    options.onCluster?.(cluster.name, byFile.map(([, m]) => m));
-    if (gitopsInputs) gitopsInputs.set(cluster.name, byFile.map(([, m]) => gitOpsView(m)));
-    objects += byFile.length;
-    files += byFile.length + 1;
+    // The setup/ folder (identity guard, operator installs) is applied before the rest.
+    const folders = splitClusterObjects(manifests);
+    const all: Manifest[] = [];
+    for (const [dir, part] of [[`clusters/${cluster.name}`, folders.main], [`clusters/${cluster.name}/${SETUP_FOLDER}`, folders.setup]] as const) {
+      if (part.length === 0) continue;
+      const byFile = part.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
+      options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
+      all.push(...byFile.map(([, m]) => m));
+      files += byFile.length + 1;
+    }
+    options.onCluster?.(cluster.name, all);
+    if (gitopsInputs) gitopsInputs.set(cluster.name, all.map(gitOpsView));
+    objects += all.length;
     report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
   });
   // The GitOps wiring is derived from every cluster's objects (whitelists, RBAC, health checks).
-  for (const [file, object] of gitopsInputs ? renderGitOps(fleet, gitopsInputs, gitopsClusters) : []) {
+  for (const [file, object] of gitopsInputs ? renderGitOps(fleet.gitops, gitopsInputs, gitopsClusters) : []) {
     const isKustomization = object.kind === 'Kustomization' && object.apiVersion === 'kustomize.config.k8s.io/v1beta1';
-    if (!isKustomization && !file.startsWith('argocd/health-checks/')) errors.push(...checkManifests(file, [object]));
+    if (!isKustomization && !file.includes('/health-checks/')) errors.push(...checkManifests(file, [object]));
     options.onFile(file, Yaml.stringify(object));
     files += 1;
   }

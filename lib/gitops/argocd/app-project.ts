@@ -2,13 +2,11 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KindPolicy } from '../sync-policy';
 
-/** Where one Application may deploy. */
-export interface AppProjectDestination {
-  /** API server URL. */
-  readonly server: string;
+/** Where one Application may deploy: a server URL or a registered cluster name, and a namespace. */
+export type AppProjectDestination = ({ readonly server: string } | { readonly name: string }) & {
   /** Namespace. */
   readonly namespace: string;
-}
+};
 
 export interface ArgoCdAppProjectProps {
   /** Project name. */
@@ -45,7 +43,7 @@ export class ArgoCdAppProject extends Construct {
       spec: {
         description: 'cdk8s-kmods: kernel modules, node pools and MachineConfigs synthesized per cluster',
         sourceRepos: [props.repoURL],
-        destinations: props.destinations.map((d) => ({ server: d.server, namespace: d.namespace })),
+        destinations: props.destinations.map((d) => ({ ...d })),
         clusterResourceWhitelist: whitelist(false),
         namespaceResourceWhitelist: whitelist(true),
       },
