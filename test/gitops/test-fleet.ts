@@ -1,78 +1,70 @@
+import { parse } from 'yaml';
 import { Fleet } from '../../lib/fleet/fleet';
+import { ClusterProps } from '../../lib/fleet/cluster';
 import { GitOpsEngine, GitOpsProps } from '../../lib/gitops/gitops-props';
 import { LoaderKind } from '../../lib/module/kernel-module';
-import { moduleImage } from '../../lib/image/module-image';
+import { renderFleet } from '../../lib/synth/render-fleet';
 import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES } from '../support/test-fleet';
 
+export const GPU_PROD_ID = '11111111-2222-4333-8444-555555555555';
+export const EDGE_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
 /**
- * Two clusters: gpu-prod (two pools, a git-built module loaded by DaemonSets, an upgrade under
- * way so every module needs two kernels, a hub destination server) and edge-1 (one pool, a
- * prebuilt module loaded by KMM, also upgrading so it gets a PreflightValidationOCP).
+ * Two clusters, covering every kind the GitOps wiring treats specially:
+ * - gpu-prod: two pools, a git-built module loaded by DaemonSets, an upgrade under way (two
+ *   kernels), Node Feature Discovery installed through OLM, an identity guard;
+ * - edge-1: a prebuilt module loaded by KMM, the KMM operator installed through OLM, an upgrade
+ *   (PreflightValidationOCP), rebootless module files (MachineConfiguration), an identity guard.
  */
-export function gitopsTestFleet(gitops: Partial<GitOpsProps> = {}): Fleet {
+export function gitopsTestFleet(gitops: Partial<GitOpsProps> = {}, clusters: Record<string, Partial<ClusterProps>> = {}): Fleet {
   const fleet = new Fleet({
     releases: TEST_RELEASES,
-    modules: [GIT_MODULE, { ...PREBUILT_MODULE, loader: LoaderKind.KMM }],
-    gitops: { engine: GitOpsEngine.BOTH, repoURL: 'https://git.example.com/platform/fleet.git', ...gitops },
+    modules: [GIT_MODULE, { ...PREBUILT_MODULE, loader: LoaderKind.KMM, blacklist: ['nouveau'] }],
+    gitops: { ...(gitops.engine === undefined ? { engines: [GitOpsEngine.ARGOCD, GitOpsEngine.FLUX] } : {}), repoURL: 'https://git.example.com/platform/fleet.git', ...gitops },
   });
   fleet.addCluster('gpu-prod', {
     release: '4.18.12',
     upgradeTo: '4.19.3',
-    destinationServer: 'https://api.gpu-prod.example.com:6443',
+    clusterID: GPU_PROD_ID,
+    installNodeFeatureDiscovery: true,
     pools: {
       gpu: { nodeSelector: { 'kmods.example.com/pool': 'gpu' }, modules: ['simple-kmod'], extensions: ['kernel-devel'] },
       storage: { nodeSelector: { 'kmods.example.com/pool': 'storage' } },
     },
+    ...clusters['gpu-prod'],
   });
-  fleet.addCluster('edge-1', { release: '4.18.12', upgradeTo: '4.19.3', namespace: 'edge-kmods', pools: { nic: { modules: ['gpfs'] } } });
+  fleet.addCluster('edge-1', {
+    release: '4.18.12',
+    upgradeTo: '4.19.3',
+    namespace: 'edge-kmods',
+    clusterID: EDGE_ID,
+    installKmmOperator: true,
+    rebootlessModuleFiles: true,
+    pools: { nic: { modules: ['gpfs'] } },
+    ...clusters['edge-1'],
+  });
   return fleet;
 }
 
-/**
- * The rendered objects of every cluster: the cluster Chart's own objects, plus stand-ins shaped
- * like what the node, build, loader and KMM constructs generate, for each kind the Chart does not
- * produce yet (a kind the Chart already renders gets no stand-in, so once those constructs are
- * merged the test runs on their real output).
- */
-export function renderedManifests(fleet: Fleet): Map<string, any[]> {
-  const out = new Map<string, any[]>();
-  for (const cluster of fleet.clusters) {
-    const real = cluster.toJson() as any[];
-    const realKinds = new Set(real.map((o) => o.kind));
-    const ns = cluster.loaderNamespace;
-    const standIns: any[] = [];
-    const add = (obj: any) => { if (!realKinds.has(obj.kind)) standIns.push(obj); };
-    for (const pool of cluster.pools) {
-      add({ apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name: `50-${pool.name}-kmods`, labels: { 'machineconfiguration.openshift.io/role': pool.name } }, spec: {} });
-    }
-    add({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'kmods-loader', namespace: ns } });
-    add({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'kmods-loader-scc', namespace: ns },
-      rules: [{ apiGroups: ['security.openshift.io'], resources: ['securitycontextconstraints'], resourceNames: ['privileged'], verbs: ['use'] }] });
-    add({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'kmods-loader-scc', namespace: ns },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kmods-loader-scc' }, subjects: [{ kind: 'ServiceAccount', name: 'kmods-loader', namespace: ns }] });
-    add({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'kmods-builder-pull', namespace: ns },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:image-puller' }, subjects: [{ kind: 'ServiceAccount', name: 'kmods-loader', namespace: ns }] });
-    add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kmods-loader-script', namespace: ns }, data: { 'load.sh': '#!/bin/sh\n' } });
-    for (const d of cluster.moduleDeployments) {
-      for (const kernel of d.kernels) {
-        const image = moduleImage(d.module, kernel, ns);
-        if (image.imageStream) {
-          add({ apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', metadata: { name: image.imageStream, namespace: ns } });
-          add({ apiVersion: 'build.openshift.io/v1', kind: 'BuildConfig', metadata: { name: `${d.module.name}-${kernel.nameToken}`, namespace: ns },
-            spec: { triggers: [{ type: 'ConfigChange' }], output: { to: { kind: 'ImageStreamTag', name: `${image.imageStream}:${image.tag}` } } } });
-        }
-        if (d.loader === LoaderKind.DAEMONSET) {
-          add({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: `${d.module.name}-${kernel.nameToken}`, namespace: ns }, spec: {} });
-        }
-      }
-      if (d.loader === LoaderKind.KMM) {
-        add({ apiVersion: 'kmm.sigs.x-k8s.io/v1beta1', kind: 'Module', metadata: { name: d.module.name, namespace: ns }, spec: {} });
-        if (cluster.upgradeTo) add({ apiVersion: 'kmm.sigs.x-k8s.io/v1beta2', kind: 'PreflightValidationOCP', metadata: { name: 'kmods-preflight' }, spec: {} });
-      }
-    }
-    const unique = new Map<string, any>();
-    for (const obj of [...real, ...standIns]) unique.set(`${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`, obj);
-    out.set(cluster.name, [...unique.values()]);
-  }
-  return out;
+/** What the synthesis pipeline writes for a fleet: every file parsed, by path under dist/. */
+export interface RenderedTestFleet {
+  readonly fleet: Fleet;
+  /** Every output file, parsed, by path (`clusters/…`, `bootstrap/…`, `hub/…`). */
+  readonly files: Map<string, any>;
+  /** Each cluster's objects (main and setup folders). */
+  readonly clusters: ReadonlyMap<string, ReadonlyArray<any>>;
+}
+
+/** Renders the test fleet through the real pipeline (`renderFleet`), exactly as synth writes it. */
+export function renderTestFleet(gitops: Partial<GitOpsProps> = {}, clusters: Record<string, Partial<ClusterProps>> = {}): RenderedTestFleet {
+  const fleet = gitopsTestFleet(gitops, clusters);
+  const rendered = renderFleet(fleet);
+  const files = new Map<string, any>();
+  for (const [path, text] of rendered.files) files.set(path, parse(text));
+  return { fleet, files, clusters: rendered.clusters };
+}
+
+/** The objects of one kind among the files under `prefix`. */
+export function ofKind(files: ReadonlyMap<string, any>, kind: string, prefix = ''): any[] {
+  return [...files].filter(([p, o]) => p.startsWith(prefix) && o?.kind === kind && !p.endsWith('kustomization.yaml')).map(([, o]) => o);
 }

@@ -3,7 +3,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { loadFleetFile } from '../../lib/fleet-file/fleet-file';
 import { Manifest, manifestFileName } from '../../lib/synth/manifest';
-import { applyGitOpsPolicy } from '../../lib/gitops/sync-policy';
+import { applyGitOpsPolicy } from '../../lib/gitops/annotate';
 import { renderClusterManifests } from '../../lib/synth/render-fleet';
 import { REPO_ROOT } from '../support/repo';
 import { testFleet } from '../support/test-fleet';
@@ -18,8 +18,8 @@ describe('renderClusterManifests (cluster.toJson() without the per-chart depende
     for (const cluster of fleet.clusters) {
       const ours = renderClusterManifests(cluster);
       expect(ours.length).toBeGreaterThan(0);
-      const engine = fleet.gitops!.engine;
-      const cdk8s = (cluster.toJson() as Manifest[]).map((m) => applyGitOpsPolicy(m, engine) as Manifest);
+      const engines = fleet.gitops!.engines;
+      const cdk8s = (cluster.toJson() as Manifest[]).map((m) => applyGitOpsPolicy(m, engines) as Manifest);
       expect(byFile(ours)).toEqual(byFile(cdk8s));
     }
   });
