@@ -8,7 +8,7 @@ import { performance } from 'perf_hooks';
 import { kustomizationObject } from '../lib/synth/kustomization';
 import { manifestFileName } from '../lib/synth/manifest';
 import { SynthesisStage } from '../lib/synth/progress';
-import { SETUP_FOLDER, splitClusterObjects } from '../lib/gitops/cluster-layout';
+import { clusterFolderParts, splitClusterObjects } from '../lib/gitops/cluster-layout';
 import { GitOpsCluster, renderGitOps } from '../lib/gitops/render-gitops';
 import { renderFleet } from '../lib/synth/render-fleet';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
@@ -68,9 +68,8 @@ function prepareFloor(request: MeasurementRequest): MeasurementResult {
   let objects = 0;
   const targets: GitOpsCluster[] = [];
   for (const [cluster, manifests] of rendered.clusters) {
-    const { setup, main } = splitClusterObjects(manifests);
-    for (const [dir, part] of [[`clusters/${cluster}`, main], [`clusters/${cluster}/${SETUP_FOLDER}`, setup]] as const) {
-      if (part.length === 0) continue;
+    for (const [sub, part] of clusterFolderParts(splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined }))) {
+      const dir = sub ? `clusters/${cluster}/${sub}` : `clusters/${cluster}`;
       const names = part.map((m) => manifestFileName(m));
       part.forEach((m, i) => input.push([`${dir}/${names[i]}`, m]));
       input.push([`${dir}/kustomization.yaml`, kustomizationObject(names)]);

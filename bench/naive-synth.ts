@@ -1,7 +1,7 @@
 import { Yaml } from 'cdk8s';
 import { Fleet } from '../lib/fleet/fleet';
 import { applyGitOpsPolicy } from '../lib/gitops/annotate';
-import { SETUP_FOLDER, splitClusterObjects } from '../lib/gitops/cluster-layout';
+import { clusterFolderParts, splitClusterObjects } from '../lib/gitops/cluster-layout';
 import { GitOpsCluster, renderGitOps } from '../lib/gitops/render-gitops';
 import { renderKustomization } from '../lib/synth/kustomization';
 import { Manifest, manifestFileName } from '../lib/synth/manifest';
@@ -27,9 +27,8 @@ export function naiveSynth(fleet: Fleet, outdir: string): { objects: number; fil
       const manifests = engines === undefined ? json : json.map((m) => applyGitOpsPolicy(m, engines) as Manifest);
       inputs.set(cluster.name, manifests);
       targets.push({ name: cluster.name, destination: cluster.destination, loaderNamespace: cluster.loaderNamespace });
-      const { setup, main } = splitClusterObjects(manifests);
-      for (const [dir, part] of [[`clusters/${cluster.name}`, main], [`clusters/${cluster.name}/${SETUP_FOLDER}`, setup]] as const) {
-        if (part.length === 0) continue;
+      for (const [sub, part] of clusterFolderParts(splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined }))) {
+        const dir = sub ? `clusters/${cluster.name}/${sub}` : `clusters/${cluster.name}`;
         const names = part.map((m) => manifestFileName(m));
         part.forEach((m, i) => staged.write(`${dir}/${names[i]}`, Yaml.stringify(m)));
         staged.write(`${dir}/kustomization.yaml`, renderKustomization(names));

@@ -39,6 +39,28 @@ export const FLEET_SCHEMA: JsonSchema = {
           description: 'per-cluster: dist/bootstrap/<cluster>/<engine>/ applied on each cluster; hub: dist/hub/<engine>/ applied on one hub',
         },
         repoSecret: { type: 'string', description: 'Secret with the credentials of a private repository (Flux secretRef); never written to dist/' },
+        nodeSync: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'MachineConfigs, pools and MachineConfiguration in clusters/<cluster>/node/, synced in maintenance windows or by hand',
+          properties: {
+            manual: { type: 'boolean', default: false, description: 'only a person syncs node-level objects' },
+            windows: {
+              type: 'array',
+              description: 'Argo CD sync windows for node-level objects (Flux: the node Kustomization is suspended; resume it in the window)',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['schedule', 'duration'],
+                properties: {
+                  schedule: { type: 'string', description: 'cron schedule of the window start, e.g. "0 22 * * 6"' },
+                  duration: { type: 'string', description: 'how long the window lasts, e.g. 4h' },
+                  timeZone: { type: 'string', default: 'UTC', description: 'IANA time zone of the schedule' },
+                },
+              },
+            },
+          },
+        },
         repoURL: { type: 'string', minLength: 1, description: 'git repository holding dist/ (https, ssh or git@host:path)' },
         revision: { type: 'string', default: 'main', description: 'branch, tag (refs/tags/<t> for Flux) or 40-hex commit' },
         argocdNamespace: { type: 'string', pattern: DNS_LABEL, default: 'openshift-gitops', description: 'namespace of the Argo CD instance' },

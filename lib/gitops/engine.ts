@@ -26,6 +26,11 @@ export interface EngineCluster {
   readonly setup?: EngineFolder;
   /** The CRDs (`<plural>.<group>`) the main folder needs from operators; the setup step waits for them. */
   readonly operatorCrds: ReadonlyArray<string>;
+  /**
+   * The `node/` folder: MachineConfigs, pools and `MachineConfiguration`, when they sync in
+   * maintenance windows or by hand (`GitOpsSettings.nodeSync`); absent when they sync with the rest.
+   */
+  readonly node?: EngineFolder;
   /** The main folder: everything else. */
   readonly main: EngineFolder;
   /** The cluster's RBAC objects (Roles, ClusterRoles, bindings) that the engine's controller must be allowed to create. */

@@ -31,6 +31,35 @@ export enum BootstrapMode {
   HUB = 'hub',
 }
 
+/** A time when Argo CD may sync node-level objects (an AppProject `syncWindows` entry). */
+export interface MaintenanceWindow {
+  /** Cron schedule of the window's start, e.g. `0 22 * * 6` (Saturdays 22:00). */
+  readonly schedule: string;
+  /** How long the window lasts, e.g. `4h`. */
+  readonly duration: string;
+  /** IANA time zone of the schedule. @default 'UTC' */
+  readonly timeZone?: string;
+}
+
+/**
+ * When node-level objects (MachineConfigs, MachineConfigPools, `MachineConfiguration`) reach the
+ * clusters. Setting either field puts them in a folder of their own, `clusters/<cluster>/node/`,
+ * with its own Application / Kustomization `kmods-<cluster>-node`.
+ */
+export interface NodeSyncProps {
+  /**
+   * Argo CD syncs them automatically only inside these windows (a person may still sync outside);
+   * Flux has no windows: its node Kustomization is suspended, and `flux resume` in the window
+   * applies it. @default - no windows
+   */
+  readonly windows?: ReadonlyArray<MaintenanceWindow>;
+  /**
+   * Only a person syncs them (Argo CD: no automated sync; Flux: suspended Kustomization).
+   * @default false
+   */
+  readonly manual?: boolean;
+}
+
 /** How the synthesized cluster folders reach the clusters. */
 export interface GitOpsProps {
   /**
@@ -78,6 +107,11 @@ export interface GitOpsProps {
   readonly fluxTimeout?: string;
   /** Folder of the synthesized output, relative to the repository root. @default 'dist' */
   readonly pathPrefix?: string;
+  /**
+   * Maintenance windows or manual sync for node-level objects, whose changes reboot nodes.
+   * @default - synced automatically with everything else, in sync-wave order
+   */
+  readonly nodeSync?: NodeSyncProps;
 }
 
 /** The API server of the cluster Argo CD runs in. */
@@ -97,6 +131,8 @@ export interface GitOpsSettings {
   readonly fluxNamespace: string;
   readonly fluxTimeout: string;
   readonly pathPrefix: string;
+  /** Node-level objects in a folder of their own, synced in windows or by hand; absent: synced with the rest. */
+  readonly nodeSync?: { readonly manual: boolean; readonly windows: ReadonlyArray<Required<MaintenanceWindow>> };
 }
 
 /** True when the settings include the engine. */
@@ -107,6 +143,7 @@ export function usesEngine(settings: Pick<GitOpsSettings, 'engines'>, engine: Gi
 const REPO_URL = /^((https?|ssh|git):\/\/[^\s]+|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+)$/;
 const GIT_REVISION = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+const CRON = /^(\S+\s+){4}\S+$/;
 const PATH_PREFIX = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
 /** True for a URL Argo CD accepts as a destination server (https://host[:port][/path]). */
@@ -157,7 +194,24 @@ export function resolveGitOps(props: GitOpsProps): GitOpsSettings {
     fluxNamespace: props.fluxNamespace ?? 'flux-system',
     fluxTimeout: props.fluxTimeout ?? '90m',
     pathPrefix: props.pathPrefix ?? 'dist',
+    ...(props.nodeSync !== undefined ? {
+      nodeSync: {
+        manual: props.nodeSync.manual ?? false,
+        windows: (props.nodeSync.windows ?? []).map((w) => ({ schedule: w.schedule, duration: w.duration, timeZone: w.timeZone ?? 'UTC' })),
+      },
+    } : {}),
   };
+  if (settings.nodeSync) {
+    if (typeof settings.nodeSync.manual !== 'boolean') problems.add(['nodeSync', 'manual'], 'must be true or false', settings.nodeSync.manual);
+    if (!settings.nodeSync.manual && settings.nodeSync.windows.length === 0) {
+      problems.add(['nodeSync'], 'give maintenance windows or manual: true', props.nodeSync, 'windows: [{schedule: "0 22 * * 6", duration: 4h}] or manual: true');
+    }
+    settings.nodeSync.windows.forEach((w, i) => {
+      if (typeof w.schedule !== 'string' || !CRON.test(w.schedule)) problems.add(['nodeSync', 'windows', i, 'schedule'], 'not a cron schedule', w.schedule, 'five fields, e.g. 0 22 * * 6');
+      if (typeof w.duration !== 'string' || !GO_DURATION.test(w.duration)) problems.add(['nodeSync', 'windows', i, 'duration'], 'not a duration', w.duration, 'e.g. 4h or 90m');
+      if (typeof w.timeZone !== 'string' || !/^[A-Za-z]+(?:[/_+-][A-Za-z0-9]+)*$/.test(w.timeZone)) problems.add(['nodeSync', 'windows', i, 'timeZone'], 'not a time zone name', w.timeZone, 'an IANA name such as UTC or Europe/Berlin');
+    });
+  }
   if (!Object.values(BootstrapMode).includes(settings.bootstrap)) {
     problems.add(['bootstrap'], 'unknown bootstrap mode', settings.bootstrap, Object.values(BootstrapMode).join(', '));
   }

@@ -1,5 +1,5 @@
 import { manifestFileName } from '../synth/manifest';
-import { splitClusterObjects, operatorCrdsNeeded, SETUP_FOLDER } from './cluster-layout';
+import { NODE_FOLDER, operatorCrdsNeeded, SETUP_FOLDER, splitClusterObjects } from './cluster-layout';
 import { ClusterDestination } from './destination';
 import { EngineCluster, WiringFile, WiringScope } from './engine';
 import { engineDrivers } from './engines';
@@ -60,7 +60,7 @@ export function renderGitOps(
 
 /** One cluster as the engines see it: its folders, their kinds, the CRDs it needs from operators. */
 function engineCluster(settings: GitOpsSettings, cluster: GitOpsCluster, objects: ReadonlyArray<any>): EngineCluster {
-  const { setup, main } = splitClusterObjects(objects);
+  const { setup, node, main } = splitClusterObjects(objects, { nodeFolder: settings.nodeSync !== undefined });
   const folder = `${settings.pathPrefix}/clusters/${cluster.name}`;
   const kindsOf = (objs: ReadonlyArray<any>) => generatedKinds(new Map([[cluster.name, objs]]));
   return {
@@ -69,6 +69,7 @@ function engineCluster(settings: GitOpsSettings, cluster: GitOpsCluster, objects
     loaderNamespace: cluster.loaderNamespace,
     namespaces: namespacesUsed(objects),
     ...(setup.length > 0 ? { setup: { path: `${folder}/${SETUP_FOLDER}`, kinds: kindsOf(setup) } } : {}),
+    ...(node.length > 0 ? { node: { path: `${folder}/${NODE_FOLDER}`, kinds: kindsOf(node) } } : {}),
     operatorCrds: operatorCrdsNeeded(main),
     main: { path: folder, kinds: kindsOf(main) },
     rbacObjects: objects.filter((o) => String(o.apiVersion).startsWith('rbac.authorization.k8s.io/')),

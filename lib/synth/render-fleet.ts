@@ -2,7 +2,7 @@ import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { applyGitOpsPolicy } from '../gitops/annotate';
-import { SETUP_FOLDER, splitClusterObjects } from '../gitops/cluster-layout';
+import { clusterFolderParts, splitClusterObjects } from '../gitops/cluster-layout';
 import { GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
 import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
@@ -94,11 +94,12 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
     warnings.push(...synthWarnings(cluster));
     gitopsClusters.push({ name, destination: cluster.destination, loaderNamespace: cluster.loaderNamespace });
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
-    // The setup/ folder (identity guard, operator installs) is applied before the rest.
-    const folders = splitClusterObjects(manifests);
+    // setup/ (identity guard, operator installs) is applied first; node/ holds node-level objects
+    // when they sync in maintenance windows.
+    const folders = splitClusterObjects(manifests, { nodeFolder: cluster.fleet.gitops?.nodeSync !== undefined });
     const all: Manifest[] = [];
-    for (const [dir, part] of [[`clusters/${cluster.name}`, folders.main], [`clusters/${cluster.name}/${SETUP_FOLDER}`, folders.setup]] as const) {
-      if (part.length === 0) continue;
+    for (const [sub, part] of clusterFolderParts(folders)) {
+      const dir = sub ? `clusters/${cluster.name}/${sub}` : `clusters/${cluster.name}`;
       const byFile = part.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
       options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));

@@ -146,6 +146,7 @@ export function reconcile(cluster: ModelCluster, kustomizations: ReadonlyArray<a
   for (let round = 0; round < rounds && [...status.values()].some((s) => !s.ready); round++) {
     for (const k of kustomizations) {
       const name = k.metadata.name;
+      if (k.spec.suspend === true) continue; // a suspended Kustomization keeps its last status
       const blocked = (k.spec.dependsOn ?? []).find((d: any) => !status.get(d.name)?.ready);
       if (blocked) { status.set(name, { ready: false, message: `dependency '${blocked.name}' is not ready` }); continue; }
       const error = cluster.applyAllStaged(built.get(name)!);

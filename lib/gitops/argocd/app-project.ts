@@ -19,6 +19,11 @@ export interface ArgoCdAppProjectProps {
   readonly destinations: ReadonlyArray<AppProjectDestination>;
   /** The kinds the fleet generates; exactly these are whitelisted. */
   readonly kinds: ReadonlyArray<KindPolicy>;
+  /**
+   * Sync windows: each allows automated syncs of the matching Applications only while it is
+   * open (manual syncs stay possible). @default - none
+   */
+  readonly syncWindows?: ReadonlyArray<{ schedule: string; duration: string; timeZone: string; applications: ReadonlyArray<string> }>;
   /** Labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -46,6 +51,11 @@ export class ArgoCdAppProject extends Construct {
         destinations: props.destinations.map((d) => ({ ...d })),
         clusterResourceWhitelist: whitelist(false),
         namespaceResourceWhitelist: whitelist(true),
+        ...(props.syncWindows && props.syncWindows.length > 0 ? {
+          syncWindows: props.syncWindows.map((w) => ({
+            kind: 'allow', schedule: w.schedule, duration: w.duration, timeZone: w.timeZone, applications: [...w.applications], manualSync: true,
+          })),
+        } : {}),
       },
     });
   }

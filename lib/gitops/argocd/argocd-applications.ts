@@ -19,6 +19,8 @@ export interface FolderTarget {
   readonly path: string;
   /** Sync wave of the Application itself (honoured when an app-of-apps manages it). @default - none */
   readonly wave?: number;
+  /** Only a person syncs this Application (no automated sync). @default false */
+  readonly manualSync?: boolean;
 }
 
 /** Settings shared by every generated Application. */
@@ -36,6 +38,11 @@ export function applicationName(cluster: string): string {
   return `kmods-${cluster}`;
 }
 
+/** Name of the Application of a cluster's `node/` folder. */
+export function nodeApplicationName(cluster: string): string {
+  return `kmods-${cluster}-node`;
+}
+
 /** Name of the Application of a cluster's `setup/` folder. */
 export function setupApplicationName(cluster: string): string {
   return `kmods-${cluster}-setup`;
@@ -47,13 +54,13 @@ export function setupApplicationName(cluster: string): string {
  * folder's operators have installed their CRDs). No `ignoreDifferences`: no field we write is
  * written by another controller (loader images name their version, pools carry no `paused`).
  */
-export function applicationSpec(defaults: ApplicationDefaults, target: Pick<FolderTarget, 'destination' | 'namespace' | 'path'>): any {
+export function applicationSpec(defaults: ApplicationDefaults, target: Pick<FolderTarget, 'destination' | 'namespace' | 'path' | 'manualSync'>): any {
   return {
     project: defaults.project,
     source: { repoURL: defaults.repoURL, targetRevision: defaults.revision, path: target.path },
     destination: { ...target.destination, namespace: target.namespace },
     syncPolicy: {
-      automated: { prune: true, selfHeal: true, allowEmpty: false },
+      ...(target.manualSync ? {} : { automated: { prune: true, selfHeal: true, allowEmpty: false } }),
       syncOptions: ['PruneLast=true'],
       retry: { limit: 10, backoff: { duration: '1m', factor: 2, maxDuration: '30m' } },
     },
@@ -99,7 +106,7 @@ export interface ArgoCdApplicationSetProps {
   readonly namespace: string;
   /** Shared settings. */
   readonly defaults: ApplicationDefaults;
-  /** One list element per folder; all with a `server` destination, or all with a `name`. */
+  /** One list element per folder; all with a `server` destination, or all with a `name`; all with the same `manualSync`. */
   readonly targets: ReadonlyArray<FolderTarget>;
   /** Labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
@@ -118,6 +125,10 @@ export class ArgoCdApplicationSet extends Construct {
     const byName = props.targets.length > 0 && 'name' in props.targets[0].destination;
     if (props.targets.some((t) => ('name' in t.destination) !== byName)) {
       throw new Error(`ApplicationSet ${props.name}: destinations must all be servers or all be names`);
+    }
+    const manualSync = props.targets.length > 0 && props.targets[0].manualSync === true;
+    if (props.targets.some((t) => (t.manualSync === true) !== manualSync)) {
+      throw new Error(`ApplicationSet ${props.name}: Applications must all sync automatically or all by hand`);
     }
     const destinationOf = (t: FolderTarget) => ('name' in t.destination ? t.destination.name : t.destination.server);
     const destination = byName ? { name: '{{.destination}}' } : { server: '{{.destination}}' };
@@ -140,7 +151,7 @@ export class ArgoCdApplicationSet extends Construct {
             name: '{{.application}}',
             labels: { ...props.labels, [CLUSTER_LABEL]: '{{.cluster}}' },
           },
-          spec: applicationSpec(props.defaults, { destination, namespace: '{{.namespace}}', path: '{{.path}}' }),
+          spec: applicationSpec(props.defaults, { destination, namespace: '{{.namespace}}', path: '{{.path}}', manualSync }),
         },
         syncPolicy: { preserveResourcesOnDeletion: true },
       },

@@ -9,7 +9,7 @@ import { KindPolicy } from '../sync-policy';
 import { ArgoCdAppProject, AppProjectDestination } from './app-project';
 import { argoCdConfigMapPatch, argoCdInstancePatch } from './argocd-health-config';
 import {
-  applicationName, ArgoCdApplication, ArgoCdApplicationSet, ApplicationDefaults, FolderTarget, setupApplicationName,
+  applicationName, ArgoCdApplication, ArgoCdApplicationSet, ApplicationDefaults, FolderTarget, nodeApplicationName, setupApplicationName,
 } from './argocd-applications';
 
 /** Argo CD: an object GitOps never prunes, and keeps when the Application is deleted. */
@@ -57,11 +57,18 @@ export const ARGOCD_ENGINE: GitOpsEngineDriver = {
     const labels = { ...MANAGED_BY_LABELS };
     const targets: FolderTarget[] = clusters.flatMap((c) => {
       const common = { cluster: c.name, destination: c.destination.argocd, namespace: c.loaderNamespace };
+      const manualSync = settings.nodeSync?.manual === true;
       return [
         ...(c.setup ? [{ ...common, application: setupApplicationName(c.name), path: c.setup.path, wave: -1 }] : []),
+        ...(c.node ? [{ ...common, application: nodeApplicationName(c.name), path: c.node.path, ...(manualSync ? { manualSync } : {}) }] : []),
         { ...common, application: applicationName(c.name), path: c.main.path },
       ];
     });
+    // Node-level Applications sync automatically only inside the maintenance windows.
+    const nodeApps = targets.filter((t) => clusters.some((c) => t.application === nodeApplicationName(c.name))).map((t) => t.application);
+    const syncWindows = settings.nodeSync && !settings.nodeSync.manual && nodeApps.length > 0
+      ? settings.nodeSync.windows.map((w) => ({ ...w, applications: nodeApps }))
+      : [];
     const destinations = new Map<string, AppProjectDestination>();
     for (const c of clusters) {
       for (const namespace of new Set([c.loaderNamespace, ...c.namespaces])) {
@@ -76,17 +83,19 @@ export const ARGOCD_ENGINE: GitOpsEngineDriver = {
       repoURL: settings.repoURL,
       destinations: [...destinations.keys()].sort().map((k) => destinations.get(k)!),
       kinds,
+      syncWindows,
       labels,
     });
     const defaults: ApplicationDefaults = { project: ARGOCD_PROJECT, repoURL: settings.repoURL, revision: settings.revision };
     if (settings.applicationSet) {
-      const byServer = targets.filter((t) => 'server' in t.destination);
-      const byName = targets.filter((t) => 'name' in t.destination);
-      if (byServer.length > 0) {
-        new ArgoCdApplicationSet(chart, 'ApplicationSet', { name: ARGOCD_PROJECT, namespace: settings.argocdNamespace, defaults, targets: byServer, labels });
-      }
-      if (byName.length > 0) {
-        new ArgoCdApplicationSet(chart, 'ApplicationSetByName', { name: `${ARGOCD_PROJECT}-by-name`, namespace: settings.argocdNamespace, defaults, targets: byName, labels });
+      // One ApplicationSet per template: destination by server or by name, automated or manual sync.
+      for (const byName of [false, true]) {
+        for (const manual of [false, true]) {
+          const group = targets.filter((t) => ('name' in t.destination) === byName && (t.manualSync === true) === manual);
+          if (group.length === 0) continue;
+          const name = `${ARGOCD_PROJECT}${byName ? '-by-name' : ''}${manual ? '-manual' : ''}`;
+          new ArgoCdApplicationSet(chart, `ApplicationSet-${name}`, { name, namespace: settings.argocdNamespace, defaults, targets: group, labels });
+        }
       }
     } else {
       for (const target of targets) {
@@ -115,6 +124,6 @@ export const ARGOCD_ENGINE: GitOpsEngineDriver = {
 /** The kinds of every folder of the clusters, each once, sorted. */
 export function allKinds(clusters: ReadonlyArray<EngineCluster>): KindPolicy[] {
   const found = new Map<string, KindPolicy>();
-  for (const c of clusters) for (const k of [...(c.setup?.kinds ?? []), ...c.main.kinds]) found.set(`${k.group}/${k.kind}`, k);
+  for (const c of clusters) for (const k of [...(c.setup?.kinds ?? []), ...(c.node?.kinds ?? []), ...c.main.kinds]) found.set(`${k.group}/${k.kind}`, k);
   return [...found.values()].sort(compareKinds);
 }

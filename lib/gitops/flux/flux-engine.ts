@@ -4,7 +4,9 @@ import { EngineCluster, GitOpsEngineDriver, WiringFile, WiringScope } from '../e
 import { GitOpsEngine, GitOpsSettings } from '../gitops-props';
 import { healthChecksFor } from '../health-checks/health-checks';
 import { KindPolicy } from '../sync-policy';
-import { FluxClusterKustomization, fluxKustomizationName, FluxGitRepository, fluxSetupKustomizationName } from './flux-kustomizations';
+import {
+  FluxClusterKustomization, fluxKustomizationName, FluxGitRepository, fluxNodeKustomizationName, fluxSetupKustomizationName,
+} from './flux-kustomizations';
 
 export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
 export const FLUX_PRUNE_DISABLED = 'disabled';
@@ -61,13 +63,28 @@ export const FLUX_ENGINE: GitOpsEngineDriver = {
           healthChecks: c.operatorCrds.map((name) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name })),
         });
       }
+      const exprs = (kinds: EngineCluster['main']['kinds']) =>
+        healthChecksFor(kinds).flatMap((h) => (h.flux ? [{ apiVersion: h.apiVersion, kind: h.kind, ...h.flux }] : []));
+      if (c.node) {
+        // Flux has no sync windows: the node folder is suspended and resumed in the window (or by hand).
+        new FluxClusterKustomization(chart, `Kustomization-${c.name}-node`, {
+          ...common,
+          name: fluxNodeKustomizationName(c.name),
+          path: `./${c.node.path}`,
+          wait: true,
+          suspend: true,
+          dependsOn: c.setup ? [fluxSetupKustomizationName(c.name)] : [],
+          healthCheckExprs: exprs(c.node.kinds),
+        });
+      }
       new FluxClusterKustomization(chart, `Kustomization-${c.name}`, {
         ...common,
         name: fluxKustomizationName(c.name),
         path: `./${c.main.path}`,
         wait: true,
-        dependsOn: c.setup ? [fluxSetupKustomizationName(c.name)] : [],
-        healthCheckExprs: healthChecksFor(c.main.kinds).flatMap((h) => (h.flux ? [{ apiVersion: h.apiVersion, kind: h.kind, ...h.flux }] : [])),
+        // The loaders wait for the pools (after their MachineConfigs) when those sync on their own.
+        dependsOn: [...(c.setup ? [fluxSetupKustomizationName(c.name)] : []), ...(c.node ? [fluxNodeKustomizationName(c.name)] : [])],
+        healthCheckExprs: exprs(c.main.kinds),
       });
     }
     return chart.toJson().map((object: any) => ({ object }));

@@ -76,6 +76,8 @@ export interface FluxClusterKustomizationProps {
   readonly healthChecks?: ReadonlyArray<{ apiVersion: string; kind: string; name: string; namespace?: string }>;
   /** Kustomizations (same namespace) that must be Ready first. @default - none */
   readonly dependsOn?: ReadonlyArray<string>;
+  /** Not reconciled until resumed (`flux resume kustomization <name>`). @default false */
+  readonly suspend?: boolean;
   /** Hub: the Secret (key `value`) with the kubeconfig of the cluster to apply to. @default - the cluster Flux runs on */
   readonly kubeConfigSecret?: string;
   /** Labels. @default - none */
@@ -85,6 +87,11 @@ export interface FluxClusterKustomizationProps {
 /** Name of the Flux Kustomization of a cluster's main folder. */
 export function fluxKustomizationName(cluster: string): string {
   return `kmods-${cluster}`;
+}
+
+/** Name of the Flux Kustomization of a cluster's `node/` folder. */
+export function fluxNodeKustomizationName(cluster: string): string {
+  return `kmods-${cluster}-node`;
 }
 
 /** Name of the Flux Kustomization of a cluster's `setup/` folder. */
@@ -114,6 +121,7 @@ export class FluxClusterKustomization extends Construct {
       },
       spec: {
         ...(props.dependsOn && props.dependsOn.length > 0 ? { dependsOn: props.dependsOn.map((name) => ({ name })) } : {}),
+        ...(props.suspend ? { suspend: true } : {}),
         sourceRef: { kind: 'GitRepository', name: props.sourceName },
         path: props.path,
         interval: '10m',
