@@ -33,6 +33,8 @@ export interface EngineCluster {
   readonly node?: EngineFolder;
   /** The main folder: everything else. */
   readonly main: EngineFolder;
+  /** The generated MachineConfigs of each pool (a pool is healthy once its machines run them). */
+  readonly poolMachineConfigs: ReadonlyMap<string, ReadonlyArray<string>>;
   /** The cluster's RBAC objects (Roles, ClusterRoles, bindings) that the engine's controller must be allowed to create. */
   readonly rbacObjects: ReadonlyArray<any>;
 }

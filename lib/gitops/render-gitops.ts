@@ -5,6 +5,7 @@ import { EngineCluster, WiringFile, WiringScope } from './engine';
 import { engineDrivers } from './engines';
 import { BootstrapMode, GitOpsSettings } from './gitops-props';
 import { ClusterManifests, generatedKinds, namespacesUsed } from './kind-inventory';
+import { machineConfigsByPool } from './pool-rollout';
 
 /** What the wiring needs of a cluster besides its objects. */
 export interface GitOpsCluster {
@@ -72,6 +73,7 @@ function engineCluster(settings: GitOpsSettings, cluster: GitOpsCluster, objects
     ...(node.length > 0 ? { node: { path: `${folder}/${NODE_FOLDER}`, kinds: kindsOf(node) } } : {}),
     operatorCrds: operatorCrdsNeeded(main),
     main: { path: folder, kinds: kindsOf(main) },
+    poolMachineConfigs: machineConfigsByPool(objects),
     rbacObjects: objects.filter((o) => String(o.apiVersion).startsWith('rbac.authorization.k8s.io/')),
   };
 }

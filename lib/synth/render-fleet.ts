@@ -3,6 +3,7 @@ import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { applyGitOpsPolicy } from '../gitops/annotate';
 import { clusterFolderParts, splitClusterObjects } from '../gitops/cluster-layout';
+import { annotatePoolMachineConfigs } from '../gitops/pool-rollout';
 import { GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
 import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
@@ -66,7 +67,7 @@ export function renderClusterManifests(cluster: Cluster): Manifest[] {
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === cluster)
     .map((o) => o.toJson() as Manifest);
   const engines = cluster.fleet.gitops?.engines;
-  return engines === undefined ? manifests : manifests.map((m) => applyGitOpsPolicy(m, engines) as Manifest);
+  return engines === undefined ? manifests : annotatePoolMachineConfigs(manifests.map((m) => applyGitOpsPolicy(m, engines) as Manifest));
 }
 
 /**
@@ -143,10 +144,15 @@ export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): Ren
  */
 function gitOpsView(m: Manifest): Manifest {
   const { rules, roleRef } = m as { rules?: unknown; roleRef?: unknown };
+  const role = m.kind === 'MachineConfig' ? m.metadata.labels?.['machineconfiguration.openshift.io/role'] : undefined;
   return {
     apiVersion: m.apiVersion,
     kind: m.kind,
-    metadata: { name: m.metadata.name, ...(m.metadata.namespace !== undefined ? { namespace: m.metadata.namespace } : {}) },
+    metadata: {
+      name: m.metadata.name,
+      ...(m.metadata.namespace !== undefined ? { namespace: m.metadata.namespace } : {}),
+      ...(role !== undefined ? { labels: { 'machineconfiguration.openshift.io/role': role } } : {}),
+    },
     ...(rules !== undefined ? { rules } : {}),
     ...(roleRef !== undefined ? { roleRef } : {}),
   };

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { loadFleetFile } from '../../lib/fleet-file/fleet-file';
 import { Manifest, manifestFileName } from '../../lib/synth/manifest';
 import { applyGitOpsPolicy } from '../../lib/gitops/annotate';
+import { annotatePoolMachineConfigs } from '../../lib/gitops/pool-rollout';
 import { renderClusterManifests } from '../../lib/synth/render-fleet';
 import { REPO_ROOT } from '../support/repo';
 import { testFleet } from '../support/test-fleet';
@@ -19,7 +20,7 @@ describe('renderClusterManifests (cluster.toJson() without the per-chart depende
       const ours = renderClusterManifests(cluster);
       expect(ours.length).toBeGreaterThan(0);
       const engines = fleet.gitops!.engines;
-      const cdk8s = (cluster.toJson() as Manifest[]).map((m) => applyGitOpsPolicy(m, engines) as Manifest);
+      const cdk8s = annotatePoolMachineConfigs((cluster.toJson() as Manifest[]).map((m) => applyGitOpsPolicy(m, engines) as Manifest));
       expect(byFile(ours)).toEqual(byFile(cdk8s));
     }
   });

@@ -3,6 +3,7 @@ import { MANAGED_BY_LABELS } from '../../fleet/cluster';
 import { EngineCluster, GitOpsEngineDriver, WiringFile, WiringScope } from '../engine';
 import { GitOpsEngine, GitOpsSettings } from '../gitops-props';
 import { healthChecksFor } from '../health-checks/health-checks';
+import { poolRolloutCel } from '../pool-rollout';
 import { KindPolicy } from '../sync-policy';
 import {
   FluxClusterKustomization, fluxKustomizationName, FluxGitRepository, fluxNodeKustomizationName, fluxSetupKustomizationName,
@@ -63,8 +64,13 @@ export const FLUX_ENGINE: GitOpsEngineDriver = {
           healthChecks: c.operatorCrds.map((name) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name })),
         });
       }
-      const exprs = (kinds: EngineCluster['main']['kinds']) =>
-        healthChecksFor(kinds).flatMap((h) => (h.flux ? [{ apiVersion: h.apiVersion, kind: h.kind, ...h.flux }] : []));
+      // A pool is current only once its machines run a configuration made from its MachineConfigs.
+      const rollout = poolRolloutCel(c.poolMachineConfigs);
+      const exprs = (kinds: EngineCluster['main']['kinds']) => healthChecksFor(kinds).flatMap((h) => {
+        if (!h.flux) return [];
+        const current = h.kind === 'MachineConfigPool' && rollout !== undefined ? `${h.flux.current} && ${rollout}` : h.flux.current;
+        return [{ apiVersion: h.apiVersion, kind: h.kind, ...h.flux, current }];
+      });
       if (c.node) {
         // Flux has no sync windows: the node folder is suspended and resumed in the window (or by hand).
         new FluxClusterKustomization(chart, `Kustomization-${c.name}-node`, {
