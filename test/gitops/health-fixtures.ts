@@ -61,6 +61,16 @@ function module(status: any, devicePlugin = false): any {
   };
 }
 
+function machineConfiguration(status: any): any {
+  return {
+    apiVersion: 'operator.openshift.io/v1',
+    kind: 'MachineConfiguration',
+    metadata: { name: 'cluster', generation: 2 },
+    spec: { nodeDisruptionPolicy: { files: [{ path: '/etc/modprobe.d/cdk8s-kmods-blacklist.conf', actions: [{ type: 'None' }] }] } },
+    ...(status === undefined ? {} : { status }),
+  };
+}
+
 function buildConfig(triggers: any[], lastVersion: number | undefined): any {
   return {
     apiVersion: 'build.openshift.io/v1',
@@ -114,6 +124,18 @@ export const HEALTH_FIXTURES: ReadonlyArray<HealthFixture> = [
     argo: 'Progressing', message: ['waiting for the machine-config operator'], flux: 'Unknown' },
   { name: 'pool with empty status', group: MCP, kind: 'MachineConfigPool', obj: pool({}),
     argo: 'Progressing', message: ['waiting for the machine-config operator'], flux: 'InProgress' },
+
+  // MachineConfiguration (node disruption policies)
+  { name: 'node disruption policy not yet published', group: 'operator.openshift.io', kind: 'MachineConfiguration',
+    obj: machineConfiguration({ nodeDisruptionPolicyStatus: { clusterPolicies: { files: [{ path: '/etc/mco/proxy', actions: [{ type: 'None' }] }] } } }),
+    argo: 'Progressing', message: ['/etc/modprobe.d/cdk8s-kmods-blacklist.conf'], flux: 'InProgress' },
+  { name: 'node disruption policy published', group: 'operator.openshift.io', kind: 'MachineConfiguration',
+    obj: machineConfiguration({ nodeDisruptionPolicyStatus: { clusterPolicies: { files: [
+      { path: '/etc/mco/proxy', actions: [{ type: 'None' }] }, { path: '/etc/modprobe.d/cdk8s-kmods-blacklist.conf', actions: [{ type: 'None' }] },
+    ] } } }),
+    argo: 'Healthy', message: ['1 file'], flux: 'Current' },
+  { name: 'machine configuration without status', group: 'operator.openshift.io', kind: 'MachineConfiguration', obj: machineConfiguration(undefined),
+    argo: 'Progressing', message: ['/etc/modprobe.d/cdk8s-kmods-blacklist.conf'], flux: 'Unknown' },
 
   // KMM Module
   { name: 'module partly loaded', group: 'kmm.sigs.x-k8s.io', kind: 'Module',

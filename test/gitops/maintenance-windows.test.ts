@@ -37,7 +37,8 @@ describe('maintenance windows for node-level objects', () => {
       const ks = ofKind(files, 'Kustomization', `bootstrap/${cluster}/flux/`).filter((k) => k.apiVersion.startsWith('kustomize.toolkit'));
       const node = ks.find((k) => k.metadata.name === `kmods-${cluster}-node`)!;
       expect(node.spec).toMatchObject({ suspend: true, wait: true, path: `./dist/clusters/${cluster}/node`, dependsOn: [{ name: `kmods-${cluster}-setup` }] });
-      expect(node.spec.healthCheckExprs.map((e: any) => e.kind)).toEqual(['MachineConfigPool']);
+      const nodeKinds = new Set(clusters.get(cluster)!.filter((o) => NODE_KINDS.includes(o.kind)).map((o) => o.kind));
+      expect(node.spec.healthCheckExprs.map((e: any) => e.kind)).toEqual(['MachineConfigPool', 'MachineConfiguration'].filter((k) => nodeKinds.has(k)));
       const main = ks.find((k) => k.metadata.name === `kmods-${cluster}`)!;
       expect(main.spec.dependsOn).toEqual([{ name: `kmods-${cluster}-setup` }, { name: `kmods-${cluster}-node` }]);
     });

@@ -98,10 +98,11 @@ describe('per-cluster bootstrap: Argo CD', () => {
     expect(keys('edge-1')).toEqual([
       'resource.customizations.health.kmm.sigs.x-k8s.io_Module',
       'resource.customizations.health.machineconfiguration.openshift.io_MachineConfigPool',
+      'resource.customizations.health.operator.openshift.io_MachineConfiguration',
     ]);
     const instance = files.get(`${boot('edge-1', 'argocd')}${ARGOCD_HEALTH_DIR}/argocd-instance-patch.yaml`);
     expect(instance.metadata).toEqual({ name: 'openshift-gitops', namespace: 'openshift-gitops' });
-    expect(instance.spec.resourceHealthChecks.length).toBe(2);
+    expect(instance.spec.resourceHealthChecks.length).toBe(3);
     for (const entry of instance.spec.resourceHealthChecks) {
       expect(entry.check).toBe(luaSource(HEALTH_CHECKS.find((c) => c.group === entry.group && c.kind === entry.kind)!));
     }
@@ -145,7 +146,7 @@ describe('per-cluster bootstrap: Flux', () => {
       expect(main.spec).toMatchObject({ path: `./dist/clusters/${cluster}`, prune: true, wait: true, timeout: '2h', dependsOn: [{ name: setup.metadata.name }] });
       expect(main.spec).not.toHaveProperty('kubeConfig');
       const kinds = new Set(clusters.get(cluster)!.map((o) => o.kind));
-      const expected = ['MachineConfigPool', 'Module', 'BuildConfig'].filter((kind) => kinds.has(kind)).sort();
+      const expected = ['MachineConfigPool', 'Module', 'BuildConfig', 'MachineConfiguration'].filter((kind) => kinds.has(kind)).sort();
       expect(main.spec.healthCheckExprs.map((e: any) => e.kind).sort()).toEqual(expected);
     });
   }
