@@ -5,6 +5,7 @@ import { ClusterIdentityGuard } from '../gitops/cluster-guard';
 import { ClusterDestination, ClusterDestinationProps, clusterDestination, destinationProblems } from '../gitops/destination';
 import { BootstrapMode } from '../gitops/gitops-props';
 import { CLUSTER_LABEL } from '../labels';
+import { addSynthWarning } from '../warnings';
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { KmmLoaders } from '../delivery/kmm/kmm-loaders';
 import { LoaderNamespace } from '../delivery/daemonset/loader-namespace';
@@ -123,6 +124,10 @@ export class Cluster extends Chart {
     }
     problems.throwIfAny();
     if (props.clusterID !== undefined) new ClusterIdentityGuard(this, 'IdentityGuard', { cluster: name, clusterID: props.clusterID });
+    else if (fleet.gitops) {
+      addSynthWarning(this, 'no clusterID: nothing refuses this cluster\'s objects on another cluster if its bootstrap or destination is aimed wrong; '
+        + 'set clusterID (oc get clusterversion version -o jsonpath=\'{.spec.clusterID}\')');
+    }
     new LoaderNamespace(this, 'LoaderNamespace', { name: this.loaderNamespace });
 
     const pools: NodePool[] = [];

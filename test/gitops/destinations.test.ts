@@ -11,6 +11,7 @@ import { parseYamlObjects } from '../support/dist-objects';
 import { kustomizeBuild } from '../support/kustomize';
 import { REPO_ROOT, runMainApp, tempDir } from '../support/repo';
 import { TEST_RELEASES } from '../support/test-fleet';
+import { synthWarnings } from '../../lib/warnings';
 import { clusterVersion, denials } from './admission-model';
 
 const EXAMPLE = path.join(REPO_ROOT, 'apps', 'fleet.yaml');
@@ -34,6 +35,16 @@ describe('no two clusters share a destination', () => {
   it('per cluster: each cluster runs its own engine, so the in-cluster server is no shared destination', () => {
     expect(sharing(BootstrapMode.PER_CLUSTER, {}, {})).toEqual([]);
     expect(sharing(BootstrapMode.PER_CLUSTER, { destinationServer: IN_CLUSTER_SERVER }, { destinationServer: IN_CLUSTER_SERVER })).toEqual([]);
+  });
+
+  it('a cluster without clusterID gets no identity guard, and synth says so', () => {
+    const fleet = new Fleet({ releases: TEST_RELEASES, gitops: { engines: [GitOpsEngine.FLUX], repoURL: 'https://h/r.git' } });
+    const without = fleet.addCluster('a', { release: '4.18.12', pools: { p: {} } });
+    expect(synthWarnings(without)).toEqual([expect.stringMatching(/^a: no clusterID: nothing refuses this cluster's objects on another cluster/)]);
+    const withId = fleet.addCluster('b', { release: '4.18.12', pools: { p: {} }, clusterID: '0f7d0a9c-8c2e-4f57-9d53-3c6f4a1b2e10' });
+    expect(synthWarnings(withId)).toEqual([]);
+    expect(withId.toJson().filter((o: any) => o.kind.startsWith('ValidatingAdmissionPolicy')).length).toBe(2);
+    expect(without.toJson().filter((o: any) => o.kind.startsWith('ValidatingAdmissionPolicy')).length).toBe(0);
   });
 
   it('per cluster: the same remote server, Argo CD cluster name or clusterID is refused, naming both clusters', () => {
