@@ -2,6 +2,7 @@ import { Yaml } from 'cdk8s';
 import { Fleet } from '../lib/fleet/fleet';
 import { applyGitOpsPolicy } from '../lib/gitops/annotate';
 import { clusterFolderParts, splitClusterObjects } from '../lib/gitops/cluster-layout';
+import { annotatePoolMachineConfigs } from '../lib/gitops/pool-rollout';
 import { GitOpsCluster, renderGitOps } from '../lib/gitops/render-gitops';
 import { renderKustomization } from '../lib/synth/kustomization';
 import { Manifest, manifestFileName } from '../lib/synth/manifest';
@@ -24,7 +25,7 @@ export function naiveSynth(fleet: Fleet, outdir: string): { objects: number; fil
     const targets: GitOpsCluster[] = [];
     for (const cluster of fleet.clusters) {
       const json = cluster.toJson() as Manifest[];
-      const manifests = engines === undefined ? json : json.map((m) => applyGitOpsPolicy(m, engines) as Manifest);
+      const manifests = engines === undefined ? json : annotatePoolMachineConfigs(json.map((m) => applyGitOpsPolicy(m, engines) as Manifest));
       inputs.set(cluster.name, manifests);
       targets.push({ name: cluster.name, destination: cluster.destination, loaderNamespace: cluster.loaderNamespace });
       for (const [sub, part] of clusterFolderParts(splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined }))) {
