@@ -4,6 +4,9 @@
  */
 export const KMODS_PREFIX = 'cdk8s-kmods.io';
 
+/** Labels on every object this library generates. */
+export const MANAGED_BY_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/managed-by': 'cdk8s-kmods' };
+
 /** Label: the catalog module an object belongs to. */
 export const MODULE_LABEL = `${KMODS_PREFIX}/module`;
 /** Label: the kernel (NFD label form) a build or loader is for. */

@@ -4,7 +4,7 @@ import { ProblemCollector } from '../errors';
 import { ClusterIdentityGuard } from '../gitops/cluster-guard';
 import { ClusterDestination, ClusterDestinationProps, clusterDestination, destinationProblems } from '../gitops/destination';
 import { BootstrapMode } from '../gitops/gitops-props';
-import { CLUSTER_LABEL } from '../labels';
+import { CLUSTER_LABEL, MANAGED_BY_LABELS } from '../labels';
 import { addSynthWarning } from '../warnings';
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { KmmLoaders } from '../delivery/kmm/kmm-loaders';
@@ -58,8 +58,7 @@ export interface ModuleDeployment {
   readonly loader: LoaderKind;
 }
 
-/** Labels on every object this library generates. */
-export const MANAGED_BY_LABELS = { 'app.kubernetes.io/managed-by': 'cdk8s-kmods' };
+export { MANAGED_BY_LABELS };
 
 /**
  * A cluster: a cdk8s Chart in an App of its own (one App per cluster keeps synthesis linear in

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { MANAGED_BY_LABELS } from '../../fleet/cluster';
+import { MANAGED_BY_LABELS } from '../../labels';
 import { EngineCluster, GitOpsEngineDriver, WiringFile, WiringScope } from '../engine';
 import { GitOpsEngine, GitOpsSettings } from '../gitops-props';
 import { healthChecksFor } from '../health-checks/health-checks';
