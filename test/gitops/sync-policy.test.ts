@@ -5,7 +5,7 @@ import { FLUX_PRUNE_ANNOTATION } from '../../lib/gitops/flux/flux-engine';
 import { GitOpsEngine } from '../../lib/gitops/gitops-props';
 import { groupOf, KIND_POLICIES, policyFor, SyncWave } from '../../lib/gitops/sync-policy';
 import { isClusterScoped } from '../../lib/synth/object-scope';
-import { crdSchema, loadCrds, sharedAvailable } from './shared-crds';
+import { loadCrds, sharedAvailable } from './shared-crds';
 
 const mc = { apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', metadata: { name: '50-gpu-kmods', labels: { a: 'b' } }, spec: {} };
 const module = { apiVersion: 'kmm.sigs.x-k8s.io/v1beta1', kind: 'Module', metadata: { name: 'gpfs', namespace: 'kmods-system' }, spec: {} };
@@ -98,7 +98,6 @@ describe('the kind table', () => {
       checked++;
       expect(crd.spec.scope, p.kind).toBe(p.namespaced ? 'Namespaced' : 'Cluster');
       expect(crd.spec.names.plural, p.kind).toBe(p.resource);
-      expect(crdSchema(crds, p.group, p.kind)).toBeDefined();
     }
     expect(checked).toBeGreaterThanOrEqual(10);
   });
