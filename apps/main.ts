@@ -4,7 +4,8 @@
  *   npx cdk8s synth            (cdk8s.yaml runs this file; see the note there)
  *   npx tsx apps/main.ts
  *
- * Environment: KMODS_FLEET_FILE (default apps/fleet.yaml), KMODS_OUTDIR (default dist).
+ * Environment: KMODS_FLEET_FILE (default apps/fleet.yaml), KMODS_OUTDIR (default dist),
+ * KMODS_ALLOW_REMOVAL=1 (let a run remove most or all existing cluster folders).
  * On any problem it prints the reasons and exits 1 with dist/ exactly as it was.
  */
 import * as fs from 'fs';
@@ -13,6 +14,7 @@ import { Yaml } from 'cdk8s';
 import { FleetValidationError } from '../lib/errors';
 import { loadFleetFile } from '../lib/fleet-file/fleet-file';
 import { progressFor } from '../lib/synth/progress';
+import { OutputFolderError } from '../lib/synth/output-guard';
 import { OutputCheckError } from '../lib/synth/render-fleet';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
 
@@ -20,6 +22,7 @@ const repoRoot = path.resolve(__dirname, '..');
 const fleetFile = process.env.KMODS_FLEET_FILE ?? path.relative(process.cwd(), path.join(repoRoot, 'apps', 'fleet.yaml'));
 const outdir = process.env.KMODS_OUTDIR ?? path.join(repoRoot, 'dist');
 const cdk8sOutdir = process.env.CDK8S_OUTDIR;
+const allowRemoval = process.env.KMODS_ALLOW_REMOVAL === '1';
 
 function main(): void {
   if (cdk8sOutdir && path.resolve(cdk8sOutdir) === path.resolve(outdir)) {
@@ -27,7 +30,7 @@ function main(): void {
       + 'cdk8s deletes that folder before every run. Keep `output: .cdk8s.out` in cdk8s.yaml and do not pass -o dist.');
   }
   const fleet = loadFleetFile(fleetFile);
-  const report = synthesizeFleet(fleet, { outdir, onProgress: progressFor(process.stderr, process.env) });
+  const report = synthesizeFleet(fleet, { outdir, allowRemoval, onProgress: progressFor(process.stderr, process.env) });
   const summary = `${path.relative(process.cwd(), outdir) || '.'}: ${report.clusters} clusters, ${report.objects} objects, `
     + `${report.files} files (${report.added.length} added, ${report.changed.length} changed, ${report.removed.length} removed)`;
   console.log(summary);
@@ -44,7 +47,7 @@ function main(): void {
 try {
   main();
 } catch (e) {
-  if (e instanceof FleetValidationError || e instanceof OutputCheckError) {
+  if (e instanceof FleetValidationError || e instanceof OutputCheckError || e instanceof OutputFolderError) {
     console.error(`synth failed, ${path.relative(process.cwd(), outdir) || outdir} left unchanged: ${e.message}`);
   } else {
     console.error(`synth failed, ${path.relative(process.cwd(), outdir) || outdir} left unchanged:`, e);

@@ -6,7 +6,7 @@ import { KernelModuleProps, LoaderKind, LoaderRollout } from '../module/kernel-m
 import { ModuleSource } from '../module/module-source';
 import { KernelType } from '../node/kernel-type';
 import { OpenShiftReleaseProps } from '../release/release-catalog';
-import { ClusterProps } from '../fleet/cluster';
+import { ClusterProps } from '../plan/cluster-props';
 import { Fleet } from '../fleet/fleet';
 import { FLEET_SCHEMA } from './fleet-schema';
 import { checkAgainstSchema } from './json-schema-check';
@@ -55,8 +55,6 @@ export function parseFleet(text: string, source = 'fleet.yaml'): Fleet {
       releases: Object.entries(spec.releases ?? {}).map(([version, r]) => ({ ...r, version })),
       modules: Object.entries(spec.modules ?? {}).map(([name, m]) => toModuleProps(name, m)),
       gitops: spec.gitops,
-      // Keep definitions only: synthesis then builds one cluster at a time (see FleetProps.retainClusters).
-      retainClusters: false,
     });
   } catch (e) {
     if (e instanceof FleetValidationError) fail(e.problems);
@@ -64,7 +62,8 @@ export function parseFleet(text: string, source = 'fleet.yaml'): Fleet {
   }
   const problems = new ProblemCollector();
   for (const [name, cluster] of Object.entries(spec.clusters ?? {})) {
-    problems.capture(() => fleet!.addCluster(name, cluster as ClusterProps));
+    // Plans only: synthesis renders one cluster at a time (see Fleet.defineCluster).
+    problems.capture(() => fleet!.defineCluster(name, cluster as ClusterProps));
   }
   if (problems.problems.length > 0) fail(problems.problems);
   return fleet;

@@ -2,11 +2,14 @@ import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetValidationError, ProblemCollector } from '../errors';
 import { DestinationRegistry } from '../gitops/destination';
-import { GitOpsProps, GitOpsSettings, resolveGitOps } from '../gitops/gitops-props';
+import { BootstrapMode, GitOpsProps, GitOpsSettings, resolveGitOps } from '../gitops/gitops-props';
 import { KernelModule, KernelModuleProps } from '../module/kernel-module';
 import { ModuleCatalog } from '../module/module-catalog';
+import { ClusterPlan } from '../plan/cluster-plan';
+import { ClusterProps } from '../plan/cluster-props';
+import { planCluster } from '../plan/plan-cluster';
 import { OpenShiftReleaseProps, ReleaseCatalog } from '../release/release-catalog';
-import { Cluster, ClusterProps } from './cluster';
+import { Cluster } from './cluster';
 
 /** The fleet: release and module catalogs shared by every cluster. */
 export interface FleetProps {
@@ -22,33 +25,29 @@ export interface FleetProps {
    * App) exists only so the benchmark (bench/) can measure that baseline. @default true
    */
   readonly appPerCluster?: boolean;
-  /**
-   * Keep every cluster's constructs in memory once added. With `false` the fleet keeps only each
-   * cluster's definition (validated when added) and builds the cluster again whenever it is asked
-   * for, so synthesis holds one cluster's constructs at a time. Large fleets want `false`: a live
-   * tree of thousands of clusters makes V8's garbage collector slow down serialization (measured
-   * 2× at 2,000 clusters, see bench/). `appPerCluster: false` implies `true`. @default true
-   */
-  readonly retainClusters?: boolean;
 }
 
 /**
- * The root of a fleet description. Clusters are added with `addCluster`; each cluster is a
- * Chart in its own cdk8s App (see `Cluster`), and `synthesizeFleet` writes them all.
+ * The root of a fleet description. Each cluster is planned once when it is added (`planCluster`:
+ * every check, all problems at once) and rendered once, as a Chart in its own cdk8s App (see
+ * `Cluster`):
+ * - `addCluster` renders the chart right away and keeps it, so you can add your own objects to
+ *   it; synthesis writes that very chart.
+ * - `defineCluster` keeps only the plan; synthesis renders the chart, writes it and drops it, so
+ *   a large fleet holds one cluster's constructs at a time. The fleet.yaml loader uses it.
  */
 export class Fleet extends Construct {
   public readonly releases: ReleaseCatalog;
   public readonly modules: ModuleCatalog;
   /** GitOps settings with defaults filled in, when the fleet has any. */
   public readonly gitops?: GitOpsSettings;
-  /** Every cluster's definition, by name. */
-  private readonly clusterProps = new Map<string, ClusterProps>();
-  /** Built clusters, kept when `retainClusters` is true. */
+  /** Every cluster's plan, by name. */
+  private readonly planMap = new Map<string, ClusterPlan>();
+  /** Rendered clusters that are kept (added with `addCluster` or asked for with `cluster()`). */
   private readonly clusterMap = new Map<string, Cluster>();
-  private readonly retainClusters: boolean;
   /** The one App all clusters share when `appPerCluster` is false. */
   private readonly sharedApp?: App;
-  /** The GitOps destinations of the clusters added so far (no two may share one). */
+  /** The GitOps destinations of the clusters defined so far (no two may share one). */
   private readonly destinations?: DestinationRegistry;
 
   constructor(props: FleetProps = {}) {
@@ -66,43 +65,78 @@ export class Fleet extends Construct {
     this.releases = releases;
     this.modules = modules;
     if (props.appPerCluster === false) this.sharedApp = new App({ outdir: '.cdk8s-unused' });
-    this.retainClusters = props.retainClusters !== false || this.sharedApp !== undefined;
   }
 
-  /** The App a new cluster's Chart goes into: a fresh one, unless `appPerCluster` is false. @internal */
-  public appForCluster(): App {
-    return this.sharedApp ?? new App({ outdir: '.cdk8s-unused' });
-  }
-
-  /** Adds a cluster; throws a FleetValidationError naming the cluster and field on bad input. */
+  /**
+   * Adds a cluster and returns its Chart, rendered now and kept: objects you add to it are
+   * synthesized with the cluster's own. Throws a FleetValidationError naming the cluster and
+   * field on bad input.
+   */
   public addCluster(name: string, props: ClusterProps): Cluster {
-    if (this.clusterProps.has(name)) {
+    const plan = this.defineCluster(name, props);
+    return this.keep(plan);
+  }
+
+  /**
+   * Adds a cluster by its plan only (validated now); synthesis renders it when it is written and
+   * drops it afterwards. Use it for large fleets. Throws like `addCluster`.
+   */
+  public defineCluster(name: string, props: ClusterProps): ClusterPlan {
+    if (this.planMap.has(name)) {
       throw new FleetValidationError([{ path: ['clusters', name], message: 'a cluster of this name is already in the fleet' }]);
     }
-    const cluster = new Cluster(this, name, props);
-    const shared = this.destinations?.add(cluster.destination) ?? [];
+    const plan = planCluster(name, props, { releases: this.releases, modules: this.modules }, this.gitops?.bootstrap ?? BootstrapMode.PER_CLUSTER);
+    const shared = this.destinations?.add(plan.destination) ?? [];
     if (shared.length > 0) throw new FleetValidationError(shared.map((p) => ({ ...p, path: ['clusters', name, ...p.path] })));
-    this.clusterProps.set(name, props);
-    if (this.retainClusters) this.clusterMap.set(name, cluster);
-    return cluster;
+    this.planMap.set(name, plan);
+    return plan;
   }
 
   /** Cluster names, sorted. */
   public get clusterNames(): string[] {
-    return [...this.clusterProps.keys()].sort();
+    return [...this.planMap.keys()].sort();
   }
 
-  /** The named cluster: the one kept since `addCluster`, or (with `retainClusters: false`) a freshly built one. */
+  /** The named cluster's plan. */
+  public plan(name: string): ClusterPlan {
+    const plan = this.planMap.get(name);
+    if (!plan) throw new Error(`no cluster named "${name}" in the fleet`);
+    return plan;
+  }
+
+  /** Every cluster's plan, in name order. */
+  public get plans(): ClusterPlan[] {
+    return this.clusterNames.map((n) => this.plan(n));
+  }
+
+  /**
+   * The named cluster's Chart, kept from now on (so what you add to it is synthesized): the one
+   * `addCluster` returned, or for a cluster added with `defineCluster`, rendered now.
+   */
   public cluster(name: string): Cluster {
-    const kept = this.clusterMap.get(name);
-    if (kept) return kept;
-    const props = this.clusterProps.get(name);
-    if (!props) throw new Error(`no cluster named "${name}" in the fleet`);
-    return new Cluster(this, name, props);
+    return this.clusterMap.get(name) ?? this.keep(this.plan(name));
   }
 
-  /** Clusters in name order (with `retainClusters: false`, each access builds them all anew). */
+  /** Clusters in name order (renders and keeps those not yet rendered). */
   public get clusters(): Cluster[] {
     return this.clusterNames.map((n) => this.cluster(n));
+  }
+
+  /**
+   * The Chart synthesis writes for `name`: the kept one, else one rendered for this call only
+   * (not kept: garbage once written). @internal
+   */
+  public chartForSynthesis(name: string): Cluster {
+    return this.clusterMap.get(name) ?? this.render(this.plan(name));
+  }
+
+  private keep(plan: ClusterPlan): Cluster {
+    const cluster = this.render(plan);
+    this.clusterMap.set(plan.name, cluster);
+    return cluster;
+  }
+
+  private render(plan: ClusterPlan): Cluster {
+    return new Cluster(this.sharedApp ?? new App({ outdir: '.cdk8s-unused' }), plan, { releases: this.releases, modules: this.modules });
   }
 }

@@ -1,3 +1,4 @@
+import type { ClusterPlan } from '../plan/cluster-plan';
 import { manifestFileName } from '../synth/manifest';
 import { NODE_FOLDER, operatorCrdsNeeded, SETUP_FOLDER, splitClusterObjects } from './cluster-layout';
 import { ClusterDestination } from './destination';
@@ -14,6 +15,11 @@ export interface GitOpsCluster {
   readonly destination: ClusterDestination;
   /** The cluster's loader namespace. */
   readonly loaderNamespace: string;
+}
+
+/** What the GitOps wiring needs of a cluster's plan. */
+export function gitOpsClusterOf(plan: ClusterPlan): GitOpsCluster {
+  return { name: plan.name, destination: plan.destination, loaderNamespace: plan.destination.namespace };
 }
 
 /** Folder (under dist) of one cluster's bootstrap, per engine: `bootstrap/<cluster>/<engine>/`. */

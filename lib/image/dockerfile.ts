@@ -1,5 +1,5 @@
 import { KernelModule } from '../module/kernel-module';
-import { DockerfileSource, GitSource } from '../module/module-source';
+import { GitSource } from '../module/module-source';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
 import { shellQuote } from '../shell';
@@ -59,9 +59,11 @@ export interface ModuleDockerfileOptions {
  */
 export function renderModuleDockerfile(module: KernelModule, options: ModuleDockerfileOptions = {}): string {
   const sign = options.sign ?? module.signing !== undefined;
-  if (module.source instanceof GitSource) return gitDockerfile(module, module.source, sign, options);
-  if (module.source instanceof DockerfileSource) return userDockerfile(module, module.source.text, sign, options);
-  throw new Error(`module "${module.name}" is prebuilt; it has no Dockerfile`);
+  return module.source.accept({
+    git: (source) => gitDockerfile(module, source, sign, options),
+    dockerfile: (source) => userDockerfile(module, source.text, sign, options),
+    prebuilt: () => { throw new Error(`module "${module.name}" is prebuilt; it has no Dockerfile`); },
+  });
 }
 
 function header(module: KernelModule, options: ModuleDockerfileOptions): string[] {

@@ -1,18 +1,19 @@
-import { LoaderKind } from '../module/kernel-module';
 import { Construct } from 'constructs';
-import type { Cluster } from '../fleet/cluster';
 import { KernelModule } from '../module/kernel-module';
+import { ClusterPlan, ImageOrigin } from '../plan/cluster-plan';
+import { FleetCatalogs, planKernel, planModule, planReleaseOf } from '../plan/fleet-catalogs';
 import { KernelVersion } from '../release/kernel-version';
-import { OpenShiftRelease } from '../release/release-catalog';
 import { ModuleBuildConfig } from './build-config';
 import { addSynthWarning } from '../warnings';
 import { ModuleImageStream } from './image-stream';
-import { moduleImage, ModuleImage } from './module-image';
+import { ModuleImage } from './module-image';
 
 /** Props of `ModuleBuilds`. */
 export interface ModuleBuildsProps {
-  /** The cluster whose modules are built; builds go to its loader namespace. */
-  readonly cluster: Cluster;
+  /** The cluster's plan: its images (`plan.images`) and loader namespace. */
+  readonly plan: ClusterPlan;
+  /** The catalogs the plan refers into. */
+  readonly catalogs: FleetCatalogs;
   /** Final-stage base image of built module images. @default DEFAULT_MODULE_BASE_IMAGE */
   readonly baseImage?: string;
 }
@@ -28,11 +29,11 @@ export interface ModuleKernelImage {
 }
 
 /**
- * Every module image a cluster needs: for each module its pools load and each kernel those pools
- * run or upgrade to, either a BuildConfig (git and Dockerfile sources; plus one ImageStream per
- * module unless it pushes to an external repository) or the vendor's prebuilt image. Modules
- * loaded by KMM get the ImageStream but no BuildConfig: KMM builds them itself. Prebuilt
- * images referenced by tag rather than digest get a synth warning (`synthWarnings`).
+ * Every module image a cluster needs (the plan's `images`): a BuildConfig for each image built
+ * here (git and Dockerfile sources; plus one ImageStream per module unless it pushes to an
+ * external repository), nothing for the vendor's prebuilt images. Modules loaded by KMM get the
+ * ImageStream but no BuildConfig: KMM builds them itself. Prebuilt images referenced by tag
+ * rather than digest get a synth warning (`synthWarnings`).
  */
 export class ModuleBuilds extends Construct {
   /** One entry per (module, kernel), modules in name order, kernels in release order. */
@@ -40,44 +41,40 @@ export class ModuleBuilds extends Construct {
 
   constructor(scope: Construct, id: string, props: ModuleBuildsProps) {
     super(scope, id);
-    const { cluster } = props;
+    const { plan, catalogs } = props;
     const labels = { 'app.kubernetes.io/part-of': 'cdk8s-kmods' };
     const images: ModuleKernelImage[] = [];
-    for (const deployment of cluster.moduleDeployments) {
-      const { module } = deployment;
-      for (const kernel of deployment.kernels) {
-        const image = moduleImage(module, kernel, cluster.loaderNamespace);
-        if (!image.built) {
-          if (!/@sha256:[a-f0-9]{64}$/.test(image.image)) {
-            addSynthWarning(this, `cluster "${cluster.name}": module "${module.name}" uses prebuilt image ${image.image} `
-              + `for kernel ${kernel.full} by tag; pin it by digest (@sha256:…) so every node runs the image that was reviewed`);
-          }
-          images.push({ module, kernel, image });
-          continue;
+    for (const planned of plan.images) {
+      const module = planModule(catalogs, planned.module);
+      const kernel = planKernel(plan, catalogs, planned.kernel);
+      const image: ModuleImage = {
+        image: planned.image, tag: planned.tag, built: planned.origin !== ImageOrigin.PREBUILT,
+        ...(planned.imageStream !== undefined ? { imageStream: planned.imageStream } : {}),
+        ...(planned.imageStreamTag !== undefined ? { imageStreamTag: planned.imageStreamTag } : {}),
+      };
+      if (planned.origin === ImageOrigin.PREBUILT) {
+        if (!/@sha256:[a-f0-9]{64}$/.test(image.image)) {
+          addSynthWarning(this, `cluster "${plan.name}": module "${module.name}" uses prebuilt image ${image.image} `
+            + `for kernel ${kernel.full} by tag; pin it by digest (@sha256:…) so every node runs the image that was reviewed`);
         }
-        if (image.imageStream !== undefined && this.node.tryFindChild(`ImageStream:${image.imageStream}`) === undefined) {
-          new ModuleImageStream(this, `ImageStream:${image.imageStream}`, {
-            name: image.imageStream, namespace: cluster.loaderNamespace, module: module.name, labels,
-          });
-        }
-        // KMM builds the images of the modules it loads (Module.spec…build), so a BuildConfig here would build them twice.
-        if (deployment.loader === LoaderKind.KMM) {
-          images.push({ module, kernel, image });
-          continue;
-        }
-        const buildConfig = new ModuleBuildConfig(this, `Build:${module.name}:${kernel.full}`, {
-          module, kernel, release: releaseOf(cluster.releases, kernel), namespace: cluster.loaderNamespace, baseImage: props.baseImage, labels,
-        });
-        images.push({ module, kernel, image, buildConfig });
+        images.push({ module, kernel, image });
+        continue;
       }
+      if (image.imageStream !== undefined && this.node.tryFindChild(`ImageStream:${image.imageStream}`) === undefined) {
+        new ModuleImageStream(this, `ImageStream:${image.imageStream}`, {
+          name: image.imageStream, namespace: plan.loaderNamespace, module: module.name, labels,
+        });
+      }
+      // KMM builds the images of the modules it loads (Module.spec…build), so a BuildConfig here would build them twice.
+      if (planned.origin === ImageOrigin.BUILT_BY_KMM) {
+        images.push({ module, kernel, image });
+        continue;
+      }
+      const buildConfig = new ModuleBuildConfig(this, `Build:${module.name}:${kernel.full}`, {
+        module, kernel, release: planReleaseOf(plan, catalogs, kernel.full), namespace: plan.loaderNamespace, baseImage: props.baseImage, labels,
+      });
+      images.push({ module, kernel, image, buildConfig });
     }
     this.images = images;
   }
-}
-
-/** The first of the cluster's releases that ships `kernel` (its DTK has that kernel's devel tree). */
-function releaseOf(releases: ReadonlyArray<OpenShiftRelease>, kernel: KernelVersion): OpenShiftRelease {
-  const release = releases.find((r) => [r.kernel, r.realtimeKernel, r.kernel64k].some((k) => k?.full === kernel.full));
-  if (!release) throw new Error(`no release of the cluster ships kernel ${kernel.full}`);
-  return release;
 }

@@ -1,7 +1,7 @@
 import { ProblemCollector } from '../errors';
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { DNS_LABEL_RULE, isDnsLabel, isPositiveIntOrPercent, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
-import { DockerfileSource, GitSource, ModuleSource, PrebuiltSource } from './module-source';
+import { IMAGE_REF, ModuleSource } from './module-source';
 
 /** One `.ko` to load, with its parameters. */
 export interface KoModule {
@@ -79,7 +79,20 @@ const MODULE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,55}$/;
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
 const PARAMETER_VALUE = /^[\x20-\x7e]{0,1024}$/;
 const FIRMWARE_PATH = /^(\/(?!\.{1,2}(\/|$))[A-Za-z0-9._-]+)+$/;
-const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/**
+ * Why the kernel would not receive `value` as one parameter value, or undefined when it would.
+ * modprobe (kmod, tools/opt.c `options_from_array`) joins parameters with spaces and wraps a
+ * value holding a space in double quotes — unless it starts with `"` or `'`; the kernel
+ * (kernel/params.c `parse_args` → lib/cmdline.c `next_arg`) splits at whitespace outside double
+ * quotes and honours quotes anywhere. So `1" count="7` arrives as `…=1` and `count=7`, and
+ * `'a count=7` as `…='a` and `count=7`. Both loaders (DaemonSet and KMM) use modprobe.
+ */
+export function splitsInKernel(value: string): string | undefined {
+  if (value.includes('"')) return 'parameter value must not contain a double quote: the kernel\'s parameter parser honours quotes, so it could set another parameter';
+  if (value.startsWith("'") && value.includes(' ')) return 'a parameter value starting with a single quote must not contain spaces: modprobe does not quote it, so the kernel would split it into more parameters';
+  return undefined;
+}
 
 /** A kernel module definition. Plain data with validation; clusters turn it into objects. */
 export class KernelModule {
@@ -143,7 +156,7 @@ export class KernelModule {
 
   /** The image for `kernel` when the module is prebuilt, else undefined (it is built on the cluster). */
   public prebuiltImageFor(kernel: string): string | undefined {
-    return this.source instanceof PrebuiltSource ? this.source.imageFor(kernel) : undefined;
+    return this.source.imageFor(kernel);
   }
 }
 
@@ -168,6 +181,9 @@ function validateKernelModule(props: KernelModuleProps): void {
       }
       if (typeof value !== 'string' || !PARAMETER_VALUE.test(value)) {
         problems.add(['loadOrder', i, 'parameters', key], 'parameter value must be a string of printable ASCII (no newlines or control characters), at most 1024 characters', value);
+      } else if (splitsInKernel(value)) {
+        problems.add(['loadOrder', i, 'parameters', key], splitsInKernel(value)!, value,
+          'printable ASCII without double quotes; spaces, single quotes and shell syntax are fine (a value starting with \' must have no spaces)');
       }
     }
   });
@@ -183,7 +199,7 @@ function validateKernelModule(props: KernelModuleProps): void {
     for (const key of ['keySecret', 'certSecret'] as const) {
       if (!isDnsLabel(props.signing[key] ?? '', 253)) problems.add(['signing', key], 'must name a Secret', props.signing[key], DNS_LABEL_RULE);
     }
-    if (props.source instanceof PrebuiltSource) problems.add(['signing'], 'prebuilt images are signed by their vendor; signing applies only to modules built here');
+    if (props.source instanceof ModuleSource && !props.source.buildsOnCluster) problems.add(['signing'], 'prebuilt images are signed by their vendor; signing applies only to modules built here');
   }
   if (props.imageRepository !== undefined && !IMAGE_REF.test(props.imageRepository)) {
     problems.add(['imageRepository'], 'not an image repository', props.imageRepository, 'registry/path, e.g. quay.io/acme/kmods');
@@ -206,36 +222,5 @@ function validateSource(source: ModuleSource, problems: ProblemCollector): void 
     problems.add(['source'], 'source is required: ModuleSource.git(...), ModuleSource.dockerfile(...) or ModuleSource.prebuilt(...)');
     return;
   }
-  if (source instanceof PrebuiltSource) {
-    const { image, images } = source.props;
-    if (image === undefined && (images === undefined || Object.keys(images).length === 0)) {
-      problems.add(['source', 'prebuilt'], 'give an image template or a kernel → image map');
-    }
-    if (image !== undefined) {
-      if (!image.includes('${KERNEL_FULL_VERSION}')) {
-        problems.add(['source', 'prebuilt', 'image'], 'the image template must contain ${KERNEL_FULL_VERSION} so each kernel gets its own image', image);
-      } else if (!IMAGE_REF.test(image.split('${KERNEL_FULL_VERSION}').join('5.14.0-1.el9.x86_64'))) {
-        problems.add(['source', 'prebuilt', 'image'], 'not an image reference', image);
-      }
-    }
-    for (const [kernel, ref] of Object.entries(images ?? {})) {
-      if (!IMAGE_REF.test(ref) || !/[:@]/.test(ref.slice(ref.lastIndexOf('/')))) {
-        problems.add(['source', 'prebuilt', 'images', kernel], 'not an image reference with a tag or digest', ref);
-      }
-    }
-  } else if (source.kind === 'git') {
-    const { url, ref } = (source as GitSource).props;
-    if (!/^(https:\/\/|ssh:\/\/|git@)[^\s'"`$\\]+$/.test(url ?? '')) problems.add(['source', 'git', 'url'], 'not a git URL', url, 'https://…, ssh://… or git@host:path');
-    if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(ref ?? '')) problems.add(['source', 'git', 'ref'], 'not a git ref', ref, "a branch, tag or commit: letters, digits, '.', '_', '/', '-'");
-    const { contextDir, buildCommand } = (source as GitSource).props;
-    if (contextDir !== undefined && (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(contextDir) || contextDir.split('/').includes('..'))) {
-      problems.add(['source', 'git', 'contextDir'], 'not a directory inside the repository', contextDir, "a relative path of plain segments without '..', e.g. kernel/driver");
-    }
-    if (buildCommand !== undefined && (typeof buildCommand !== 'string' || !/^[\x20-\x7e]{1,2048}$/.test(buildCommand) || buildCommand.trim() === '')) {
-      problems.add(['source', 'git', 'buildCommand'], 'build command must be one line of printable ASCII, at most 2048 characters', buildCommand);
-    }
-  } else if (source.kind === 'dockerfile') {
-    const text = (source as DockerfileSource).text;
-    if (typeof text !== 'string' || !/^\s*FROM\s/im.test(text)) problems.add(['source', 'dockerfile'], 'a Dockerfile needs at least one FROM line');
-  }
+  source.validate(problems);
 }

@@ -1,4 +1,24 @@
-/** Where a kernel module's per-kernel image comes from. Create one with a static factory. */
+import { ProblemCollector } from '../errors';
+
+/** An image reference: registry/path with an optional tag and/or digest. */
+export const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/**
+ * How a consumer treats each kind of source, for the one place that must branch on the kind
+ * (e.g. the Dockerfile renderer): `source.accept(visitor)` calls the method for its own kind,
+ * and a new kind fails to compile until every visitor handles it.
+ */
+export interface ModuleSourceVisitor<T> {
+  git(source: GitSource): T;
+  dockerfile(source: DockerfileSource): T;
+  prebuilt(source: PrebuiltSource): T;
+}
+
+/**
+ * Where a kernel module's per-kernel image comes from, and what that means for builds, loaders
+ * and KMM: each kind answers for itself (`buildsOnCluster`, `imageFor`, `validate`, …).
+ * Create one with a static factory.
+ */
 export abstract class ModuleSource {
   /** Build from a git repository on the release's Driver Toolkit image. */
   public static git(props: GitSourceProps): ModuleSource {
@@ -21,6 +41,38 @@ export abstract class ModuleSource {
 
   /** Which kind of source this is. */
   public abstract readonly kind: 'git' | 'dockerfile' | 'prebuilt';
+  /** True when the cluster (a BuildConfig, or KMM) builds the images; false for vendor images. */
+  public abstract readonly buildsOnCluster: boolean;
+  /**
+   * Where the built image keeps the `.ko` files below `/opt/lib/modules/<kernel>`: `/extra`
+   * for our git build (`make modules_install`), `` for a user Dockerfile.
+   */
+  public readonly modulesSubdir: string = '';
+  /** True when a KMM build must pass `DTK_IMAGE` as a build arg (a Dockerfile that does not use KMM's `DTK_AUTO`). */
+  public get kmmNeedsDtkImageArg(): boolean {
+    return false;
+  }
+
+  /** The vendor image for `kernel`, or undefined (built on the cluster, or not covered). */
+  public imageFor(_kernel: string): string | undefined {
+    return undefined;
+  }
+
+  /** Kernels with an image of their own (a prebuilt map), kernel → image. */
+  public get explicitImages(): Readonly<Record<string, string>> {
+    return {};
+  }
+
+  /** True when every kernel's image follows one `${KERNEL_FULL_VERSION}` template. */
+  public get hasImageTemplate(): boolean {
+    return true;
+  }
+
+  /** Adds this source's problems (paths under `source`). */
+  public abstract validate(problems: ProblemCollector): void;
+
+  /** Calls the visitor's method for this kind. */
+  public abstract accept<T>(visitor: ModuleSourceVisitor<T>): T;
 }
 
 /** A module source in a git repository, built with `make` (or `buildCommand`) on the Driver Toolkit. */
@@ -49,20 +101,53 @@ export interface PrebuiltSourceProps {
 
 export class GitSource extends ModuleSource {
   public readonly kind = 'git' as const;
+  public readonly buildsOnCluster = true;
+  public readonly modulesSubdir = '/extra';
   constructor(public readonly props: GitSourceProps) {
     super();
+  }
+
+  public validate(problems: ProblemCollector): void {
+    const { url, ref, contextDir, buildCommand } = this.props;
+    if (!/^(https:\/\/|ssh:\/\/|git@)[^\s'"`$\\]+$/.test(url ?? '')) problems.add(['source', 'git', 'url'], 'not a git URL', url, 'https://…, ssh://… or git@host:path');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(ref ?? '')) problems.add(['source', 'git', 'ref'], 'not a git ref', ref, "a branch, tag or commit: letters, digits, '.', '_', '/', '-'");
+    if (contextDir !== undefined && (!/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(contextDir) || contextDir.split('/').includes('..'))) {
+      problems.add(['source', 'git', 'contextDir'], 'not a directory inside the repository', contextDir, "a relative path of plain segments without '..', e.g. kernel/driver");
+    }
+    if (buildCommand !== undefined && (typeof buildCommand !== 'string' || !/^[\x20-\x7e]{1,2048}$/.test(buildCommand) || buildCommand.trim() === '')) {
+      problems.add(['source', 'git', 'buildCommand'], 'build command must be one line of printable ASCII, at most 2048 characters', buildCommand);
+    }
+  }
+
+  public accept<T>(visitor: ModuleSourceVisitor<T>): T {
+    return visitor.git(this);
   }
 }
 
 export class DockerfileSource extends ModuleSource {
   public readonly kind = 'dockerfile' as const;
+  public readonly buildsOnCluster = true;
   constructor(public readonly text: string) {
     super();
+  }
+
+  /** KMM injects `DTK_AUTO` only when the Dockerfile mentions it; otherwise each mapping passes `DTK_IMAGE`. */
+  public get kmmNeedsDtkImageArg(): boolean {
+    return !this.text.includes('DTK_AUTO');
+  }
+
+  public validate(problems: ProblemCollector): void {
+    if (typeof this.text !== 'string' || !/^\s*FROM\s/im.test(this.text)) problems.add(['source', 'dockerfile'], 'a Dockerfile needs at least one FROM line');
+  }
+
+  public accept<T>(visitor: ModuleSourceVisitor<T>): T {
+    return visitor.dockerfile(this);
   }
 }
 
 export class PrebuiltSource extends ModuleSource {
   public readonly kind = 'prebuilt' as const;
+  public readonly buildsOnCluster = false;
   constructor(public readonly props: PrebuiltSourceProps) {
     super();
   }
@@ -72,5 +157,36 @@ export class PrebuiltSource extends ModuleSource {
     const mapped = this.props.images?.[kernel];
     if (mapped !== undefined) return mapped;
     return this.props.image?.split('${KERNEL_FULL_VERSION}').join(kernel);
+  }
+
+  public get explicitImages(): Readonly<Record<string, string>> {
+    return this.props.images ?? {};
+  }
+
+  public get hasImageTemplate(): boolean {
+    return this.props.image !== undefined;
+  }
+
+  public validate(problems: ProblemCollector): void {
+    const { image, images } = this.props;
+    if (image === undefined && (images === undefined || Object.keys(images).length === 0)) {
+      problems.add(['source', 'prebuilt'], 'give an image template or a kernel → image map');
+    }
+    if (image !== undefined) {
+      if (!image.includes('${KERNEL_FULL_VERSION}')) {
+        problems.add(['source', 'prebuilt', 'image'], 'the image template must contain ${KERNEL_FULL_VERSION} so each kernel gets its own image', image);
+      } else if (!IMAGE_REF.test(image.split('${KERNEL_FULL_VERSION}').join('5.14.0-1.el9.x86_64'))) {
+        problems.add(['source', 'prebuilt', 'image'], 'not an image reference', image);
+      }
+    }
+    for (const [kernel, ref] of Object.entries(images ?? {})) {
+      if (!IMAGE_REF.test(ref) || !/[:@]/.test(ref.slice(ref.lastIndexOf('/')))) {
+        problems.add(['source', 'prebuilt', 'images', kernel], 'not an image reference with a tag or digest', ref);
+      }
+    }
+  }
+
+  public accept<T>(visitor: ModuleSourceVisitor<T>): T {
+    return visitor.prebuilt(this);
   }
 }

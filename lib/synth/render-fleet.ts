@@ -3,8 +3,9 @@ import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { applyGitOpsPolicy } from '../gitops/annotate';
 import { clusterFolderParts, splitClusterObjects } from '../gitops/cluster-layout';
+import { GitOpsEngine } from '../gitops/gitops-props';
 import { annotatePoolMachineConfigs } from '../gitops/pool-rollout';
-import { GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
+import { gitOpsClusterOf, GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
 import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
 import { Manifest, manifestFileName } from './manifest';
@@ -49,9 +50,16 @@ export interface EmittedFleet {
   readonly files: number;
 }
 
+/** Options of `renderClusterManifests`. */
+export interface RenderClusterOptions {
+  /** Annotate objects for these GitOps engines (sync waves, prune protection, pool rollouts). @default - no GitOps annotations */
+  readonly gitopsEngines?: ReadonlyArray<GitOpsEngine>;
+}
+
 /**
  * The resolved objects of one cluster: what `cluster.toJson()` returns, in construct order, with
- * the fleet's GitOps annotations (sync waves, prune protection) when it has any.
+ * the GitOps annotations (sync waves, prune protection, the MachineConfigs each pool waits for)
+ * of `options.gitopsEngines`, when given.
  * Like cdk8s, it first runs every construct's validations (throwing the same "Validation
  * failed" error), then renders each ApiObject whose closest Chart is the cluster with
  * `ApiObject.toJson()` (resolving, sanitizing, JSON patches). It skips what `Chart.toJson()`
@@ -59,14 +67,14 @@ export interface EmittedFleet {
  * objects — we write one file per object, sorted by file name. That graph was ~10% of
  * synthesis time (bench/) and is what makes one App with many charts O(N²).
  */
-export function renderClusterManifests(cluster: Cluster): Manifest[] {
+export function renderClusterManifests(cluster: Cluster, options: RenderClusterOptions = {}): Manifest[] {
   const constructs = cluster.node.findAll();
   const errors = constructs.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   const manifests = constructs
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === cluster)
     .map((o) => o.toJson() as Manifest);
-  const engines = cluster.fleet.gitops?.engines;
+  const engines = options.gitopsEngines;
   return engines === undefined ? manifests : annotatePoolMachineConfigs(manifests.map((m) => applyGitOpsPolicy(m, engines) as Manifest));
 }
 
@@ -89,15 +97,20 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
   const gitopsInputs = fleet.gitops ? new Map<string, ReadonlyArray<Manifest>>() : undefined;
   report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: names.length });
   names.forEach((name, i) => {
-    // One cluster at a time: with `retainClusters: false` its constructs are garbage after this turn.
-    const cluster = fleet.cluster(name);
-    const manifests = renderClusterManifests(cluster);
+    // One cluster at a time: unless the user kept its chart (addCluster / cluster()), it is
+    // rendered from its plan for this turn only and garbage afterwards.
+    const cluster = fleet.chartForSynthesis(name);
+    const manifests = renderClusterManifests(cluster, { gitopsEngines: fleet.gitops?.engines });
     warnings.push(...synthWarnings(cluster));
-    gitopsClusters.push({ name, destination: cluster.destination, loaderNamespace: cluster.loaderNamespace });
+    if (fleet.gitops && cluster.plan.destination.clusterID === undefined) {
+      warnings.push(`${cluster.name}: no clusterID: nothing refuses this cluster's objects on another cluster if its bootstrap or destination is aimed wrong; `
+        + 'set clusterID (oc get clusterversion version -o jsonpath=\'{.spec.clusterID}\')');
+    }
+    gitopsClusters.push(gitOpsClusterOf(cluster.plan));
     errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests));
     // setup/ (identity guard, operator installs) is applied first; node/ holds node-level objects
     // when they sync in maintenance windows.
-    const folders = splitClusterObjects(manifests, { nodeFolder: cluster.fleet.gitops?.nodeSync !== undefined });
+    const folders = splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined });
     const all: Manifest[] = [];
     for (const [sub, part] of clusterFolderParts(folders)) {
       const dir = sub ? `clusters/${cluster.name}/${sub}` : `clusters/${cluster.name}`;

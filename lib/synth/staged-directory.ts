@@ -1,26 +1,55 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { assertReplaceableOutput, isOwnOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './output-guard';
+import { checkpoint } from './write-checkpoint';
+import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
+
+/** Options of `StagedDirectory`. */
+export interface StagedDirectoryOptions {
+  /** The filesystem operations that change anything (tests inject failures here). @default node's fs */
+  readonly fs?: WriteFileSystem;
+}
 
 /**
  * A new version of folder `target`, written file by file into a sibling staging folder and
  * then swapped into place as one step that cannot leave `target` half-written: `commit` moves
  * the old folder aside and renames the staging folder into place (same filesystem, so each
- * rename is atomic); `discard` removes the staging folder and leaves `target` untouched.
+ * rename is atomic; if the second rename fails the first is undone); `discard` removes the
+ * staging folder and leaves `target` untouched.
+ *
+ * `target` must be a folder synthesis may replace (see assertReplaceableOutput): the staging
+ * folder carries the marker file from its first moment, so the committed output carries it too.
+ * Before staging, what a killed earlier run left beside `target` is put right: a missing
+ * `target` is restored from its `.<name>-previous-<pid>` copy, and leftover
+ * `.<name>-staging-<pid>-*` / `.<name>-previous-<pid>` folders holding the marker are removed
+ * (never one whose process still runs, never anything without the marker).
  * Files can be written while they are produced, so the whole output never has to sit in memory.
  */
 export class StagedDirectory {
   /** Absolute path of the folder being replaced. */
   public readonly target: string;
+  /** Set when the old version could not be removed after the swap; the next run removes it. */
+  public leftover?: string;
   private readonly staging: string;
+  private readonly fs: WriteFileSystem;
   private readonly dirs = new Set<string>();
   private open = true;
+  private written = 0;
 
-  constructor(target: string) {
+  constructor(target: string, options: StagedDirectoryOptions = {}) {
+    assertReplaceableOutput(target);
     this.target = path.resolve(target);
+    this.fs = options.fs ?? NODE_WRITE_FS;
     const parent = path.dirname(this.target);
-    restoreInterruptedSwap(this.target);
-    fs.mkdirSync(parent, { recursive: true });
-    this.staging = fs.mkdtempSync(path.join(parent, `.${path.basename(this.target)}-staging-`));
+    cleanLeftovers(this.target, this.fs);
+    this.fs.mkdirSync(parent, { recursive: true });
+    this.staging = this.fs.mkdtempSync(`${path.join(parent, `.${path.basename(this.target)}-staging-`)}${process.pid}-`);
+    try {
+      this.fs.writeFileSync(path.join(this.staging, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
+    } catch (e) {
+      this.dropStaging();
+      throw e;
+    }
   }
 
   /** Writes one file of the new version (`relative` to the folder, '/' separated, never leaving it). */
@@ -30,35 +59,76 @@ export class StagedDirectory {
     const file = path.join(this.staging, relative);
     const dir = path.dirname(file);
     if (!this.dirs.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
+      this.fs.mkdirSync(dir, { recursive: true });
       this.dirs.add(dir);
     }
-    fs.writeFileSync(file, content);
+    this.fs.writeFileSync(file, content);
+    this.written += 1;
+    checkpoint(`write:${this.written}`);
   }
 
   /** Swaps the staged files into place and removes the old version. */
   public commit(): void {
     if (!this.open) throw new Error('the staged folder was already committed or discarded');
     this.open = false;
-    swapInto(this.staging, this.target);
+    try {
+      this.swap();
+    } catch (e) {
+      this.dropStaging();
+      throw e;
+    }
   }
 
-  /** Drops the staged files; `target` stays as it was. Safe to call more than once. */
+  /** Drops the staged files; `target` stays as it was. Safe to call more than once; never throws. */
   public discard(): void {
     if (!this.open) return;
     this.open = false;
-    fs.rmSync(this.staging, { recursive: true, force: true });
+    this.dropStaging();
+  }
+
+  private swap(): void {
+    const { target, staging } = this;
+    if (!fs.existsSync(target)) {
+      this.fs.renameSync(staging, target);
+      return;
+    }
+    const previous = previousFolder(target, process.pid);
+    this.fs.renameSync(target, previous);
+    checkpoint('between-renames');
+    try {
+      this.fs.renameSync(staging, target);
+    } catch (e) {
+      // Undo the first rename. Should this fail too, the next run restores `previous`.
+      this.fs.renameSync(previous, target);
+      throw e;
+    }
+    checkpoint('after-swap');
+    try {
+      this.fs.rmSync(previous, { recursive: true, force: true });
+    } catch {
+      // The new output is in place; the old one is a recognised leftover the next run removes.
+      this.leftover = previous;
+    }
+  }
+
+  /** Removes the staging folder; if that fails, it holds the marker and the next run removes it. */
+  private dropStaging(): void {
+    try {
+      this.fs.rmSync(this.staging, { recursive: true, force: true });
+    } catch {
+      // left for the next run (see cleanLeftovers)
+    }
   }
 }
 
 /**
  * Replaces `target` with a tree of files in one step (see StagedDirectory). On any error
- * before the swap the staging folder is removed and `target` is untouched.
+ * the staging folder is removed and `target` is untouched.
  */
-export function replaceDirectory(target: string, files: ReadonlyMap<string, string>): void {
-  const staged = new StagedDirectory(target);
+export function replaceDirectory(target: string, files: ReadonlyMap<string, string>, options: StagedDirectoryOptions = {}): void {
+  for (const relative of files.keys()) assertInside(relative);
+  const staged = new StagedDirectory(target, options);
   try {
-    for (const relative of files.keys()) assertInside(relative);
     for (const [relative, content] of files) staged.write(relative, content);
   } catch (e) {
     staged.discard();
@@ -67,32 +137,64 @@ export function replaceDirectory(target: string, files: ReadonlyMap<string, stri
   staged.commit();
 }
 
-function swapInto(staging: string, target: string): void {
-  if (!fs.existsSync(target)) {
-    fs.renameSync(staging, target);
-    return;
-  }
-  const previous = `${path.join(path.dirname(target), `.${path.basename(target)}-previous-`)}${process.pid}`;
-  fs.rmSync(previous, { recursive: true, force: true });
-  fs.renameSync(target, previous);
-  try {
-    fs.renameSync(staging, target);
-  } catch (e) {
-    fs.renameSync(previous, target);
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
-  fs.rmSync(previous, { recursive: true, force: true });
+function previousFolder(target: string, pid: number): string {
+  return path.join(path.dirname(target), `.${path.basename(target)}-previous-${pid}`);
 }
 
-/** If a previous run died between its two renames, `target` is missing and its old copy is beside it: put it back. */
-function restoreInterruptedSwap(target: string): void {
-  if (fs.existsSync(target)) return;
+/** A leftover of an earlier run beside `target`: its path, kind and the process that made it. */
+interface Leftover {
+  readonly path: string;
+  readonly kind: 'staging' | 'previous';
+  readonly pid: number;
+}
+
+/** `.<name>-staging-<pid>-<random>` and `.<name>-previous-<pid>` folders beside `target`. */
+function findLeftovers(target: string): Leftover[] {
   const parent = path.dirname(target);
-  if (!fs.existsSync(parent)) return;
-  const prefix = `.${path.basename(target)}-previous-`;
-  const leftovers = fs.readdirSync(parent).filter((n) => n.startsWith(prefix)).sort();
-  if (leftovers.length > 0) fs.renameSync(path.join(parent, leftovers[leftovers.length - 1]), target);
+  if (!fs.existsSync(parent)) return [];
+  const prefix = `.${path.basename(target)}-`;
+  const out: Leftover[] = [];
+  for (const name of fs.readdirSync(parent).sort()) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(staging)-(\d+)-[A-Za-z0-9]{6}$|^(previous)-(\d+)$/.exec(name.slice(prefix.length));
+    if (!match) continue;
+    const full = path.join(parent, name);
+    if (!fs.lstatSync(full).isDirectory()) continue;
+    out.push({ path: full, kind: match[1] ? 'staging' : 'previous', pid: Number(match[2] ?? match[4]) });
+  }
+  return out;
+}
+
+/**
+ * Puts right what a killed run left beside `target`: restores a missing `target` from the newest
+ * recognised previous copy, then removes recognised staging and previous folders of processes
+ * that no longer run. A folder is recognised by its name pattern and the marker inside
+ * (a previous copy may also be pre-marker output, which it is only restored, never removed).
+ */
+function cleanLeftovers(target: string, wfs: WriteFileSystem): void {
+  const leftovers = findLeftovers(target).filter((l) => l.pid === process.pid || !processRuns(l.pid));
+  if (!fs.existsSync(target)) {
+    const restorable = leftovers
+      .filter((l) => l.kind === 'previous' && isOwnOutput(l.path))
+      .sort((a, b) => fs.statSync(b.path).mtimeMs - fs.statSync(a.path).mtimeMs);
+    if (restorable.length > 0) {
+      wfs.renameSync(restorable[0].path, target);
+      assertReplaceableOutput(target);
+    }
+  }
+  for (const l of leftovers) {
+    if (fs.existsSync(l.path) && fs.existsSync(path.join(l.path, OUTPUT_MARKER))) wfs.rmSync(l.path, { recursive: true, force: true });
+  }
+}
+
+/** True when a process with this id exists (signal 0 only checks). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function assertInside(relative: string): void {

@@ -3,7 +3,9 @@ import * as path from 'path';
 import { Fleet } from '../fleet/fleet';
 import { ProgressListener, SynthesisStage } from './progress';
 import { emitFleetFiles } from './render-fleet';
+import { assertReplaceableOutput, OUTPUT_MARKER, OutputFolderError } from './output-guard';
 import { StagedDirectory } from './staged-directory';
+import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
 
 export interface SynthesizeFleetOptions {
   /** Folder that receives the fleet (replaced as a whole). @default "dist" */
@@ -13,6 +15,13 @@ export interface SynthesizeFleetOptions {
    * `progressFor` in ./progress for a terminal counter. @default - no progress events
    */
   readonly onProgress?: ProgressListener;
+  /**
+   * Allow a run that removes all existing cluster folders of `outdir`, or more than half of them
+   * when there are more than two (see `assertRemovalAllowed`). @default false
+   */
+  readonly allowRemoval?: boolean;
+  /** The filesystem operations that write (tests inject failures here). @default node's fs */
+  readonly fs?: WriteFileSystem;
 }
 
 /** What a synthesis wrote, and how it differs from what was there before. */
@@ -31,7 +40,10 @@ export interface SynthesisReport {
 
 /**
  * Renders every cluster, checks the objects, and swaps the result into `outdir` in one step.
- * Any failure (bad input, a generator error in one cluster) throws before `outdir` is touched.
+ * Any failure (bad input, a generator error in one cluster, a failed write or rename) throws
+ * with `outdir` as it was. Before anything is written, `outdir` must be a folder synthesis may
+ * replace (OutputFolderError, see assertReplaceableOutput) and the run must not remove too many
+ * cluster folders (see `allowRemoval`).
  *
  * Each cluster's files go to a staging folder as soon as they are rendered, and each is
  * compared with the file of the same path in the previous output right then (only the previous
@@ -44,9 +56,12 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
   const onProgress: ProgressListener | undefined = listener && ((p) => { last = p; listener(p); });
   let staged: StagedDirectory | undefined;
   try {
-    staged = new StagedDirectory(outdir);
+    assertReplaceableOutput(outdir);
+    staged = new StagedDirectory(outdir, { fs: options.fs ?? NODE_WRITE_FS });
+    if (!options.allowRemoval) assertRemovalAllowed(outdir, fleet.clusterNames);
     const stagedDir = staged;
     const previous = listTree(outdir);
+    previous.delete(OUTPUT_MARKER);
     const written = new Set<string>();
     const added: string[] = [];
     const changed: string[] = [];
@@ -62,13 +77,33 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
     onProgress?.({ ...last, stage: SynthesisStage.SWAP });
     staged.commit();
     const removed = [...previous].filter((f) => !written.has(f)).sort();
+    const warnings = [...emitted.warnings];
+    if (staged.leftover) warnings.push(`could not remove the previous output ${staged.leftover}; the next run removes it`);
     onProgress?.({ ...last, stage: SynthesisStage.DONE });
-    return { outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added, changed, removed, warnings: emitted.warnings };
+    return { outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added, changed, removed, warnings };
   } catch (e) {
     staged?.discard();
     onProgress?.({ ...last, stage: SynthesisStage.FAILED });
     throw e;
   }
+}
+
+/**
+ * Refuses a run that would remove every existing cluster folder of `outdir`, or more than half
+ * of them when there are more than two (an emptied `clusters:` key, a wrong fleet file), naming
+ * the folders. Pass `allowRemoval` (KMODS_ALLOW_REMOVAL=1 for the default app) to go ahead.
+ */
+export function assertRemovalAllowed(outdir: string, clusterNames: ReadonlyArray<string>): void {
+  const dir = path.join(outdir, 'clusters');
+  if (!fs.existsSync(dir)) return;
+  const existing = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const kept = new Set(clusterNames);
+  const removed = existing.filter((name) => !kept.has(name));
+  const tooMany = removed.length > 0 && (removed.length === existing.length || (existing.length > 2 && removed.length * 2 > existing.length));
+  if (!tooMany) return;
+  throw new OutputFolderError(outdir, `this fleet would remove ${removed.length} of its ${existing.length} cluster folders `
+    + `(${removed.map((n) => `clusters/${n}`).join(', ')}). If that is intended, allow it: KMODS_ALLOW_REMOVAL=1 `
+    + '(or `allowRemoval: true` in synthesizeFleet\'s options)');
 }
 
 /** Paths of every file under `dir` (relative, '/' separated); empty when `dir` does not exist. */

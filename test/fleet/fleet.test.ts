@@ -13,17 +13,18 @@ const CLUSTERS = {
 };
 
 describe('Fleet', () => {
-  test('without retainClusters it keeps definitions only and builds each cluster anew, with the same output', () => {
+  test('defineCluster keeps plans only and synthesis renders each cluster from its plan, with the same output as addCluster', () => {
     const kept = testFleet();
-    const lean = new Fleet({ releases: TEST_RELEASES, modules: [GIT_MODULE, PREBUILT_MODULE], retainClusters: false });
+    const lean = new Fleet({ releases: TEST_RELEASES, modules: [GIT_MODULE, PREBUILT_MODULE] });
     for (const [name, props] of Object.entries(CLUSTERS)) {
       kept.addCluster(name, props);
-      lean.addCluster(name, props);
+      lean.defineCluster(name, props);
     }
     expect(lean.clusterNames).toEqual(['a', 'b']);
+    expect(lean.plan('b')).toEqual(kept.plan('b'));
     expect(kept.cluster('a')).toBe(kept.cluster('a'));
-    expect(lean.cluster('a')).not.toBe(lean.cluster('a'));
-    expect(renderClusterManifests(lean.cluster('b'))).toEqual(renderClusterManifests(kept.cluster('b')));
+    expect(lean.chartForSynthesis('a')).not.toBe(lean.chartForSynthesis('a'));
+    expect(renderClusterManifests(lean.chartForSynthesis('b'))).toEqual(renderClusterManifests(kept.cluster('b')));
     const outKept = path.join(tempDir(), 'dist');
     const outLean = path.join(tempDir(), 'dist');
     synthesizeFleet(kept, { outdir: outKept });
@@ -32,9 +33,10 @@ describe('Fleet', () => {
   });
 
   test('still validates every cluster when it is added, and refuses a name twice', () => {
-    const lean = new Fleet({ releases: TEST_RELEASES, modules: [GIT_MODULE], retainClusters: false });
-    expect(() => lean.addCluster('x', { release: '9.9.9', pools: { p: {} } })).toThrow(FleetValidationError);
-    lean.addCluster('y', { release: '4.18.12', pools: { p: {} } });
+    const lean = new Fleet({ releases: TEST_RELEASES, modules: [GIT_MODULE] });
+    expect(() => lean.defineCluster('x', { release: '9.9.9', pools: { p: {} } })).toThrow(FleetValidationError);
+    lean.defineCluster('y', { release: '4.18.12', pools: { p: {} } });
+    expect(() => lean.defineCluster('y', { release: '4.18.12', pools: { p: {} } })).toThrow(/already in the fleet/);
     expect(() => lean.addCluster('y', { release: '4.18.12', pools: { p: {} } })).toThrow(/already in the fleet/);
     expect(() => lean.cluster('z')).toThrow(/no cluster named "z"/);
   });

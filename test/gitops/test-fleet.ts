@@ -1,50 +1,11 @@
 import { parse } from 'yaml';
 import { Fleet } from '../../lib/fleet/fleet';
 import { ClusterProps } from '../../lib/fleet/cluster';
-import { GitOpsEngine, GitOpsProps } from '../../lib/gitops/gitops-props';
-import { LoaderKind } from '../../lib/module/kernel-module';
+import { GitOpsProps } from '../../lib/gitops/gitops-props';
 import { renderFleet } from '../../lib/synth/render-fleet';
-import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES } from '../support/test-fleet';
+import { gitopsTestFleet } from '../support/test-fleet';
 
-export const GPU_PROD_ID = '11111111-2222-4333-8444-555555555555';
-export const EDGE_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
-
-/**
- * Two clusters, covering every kind the GitOps wiring treats specially:
- * - gpu-prod: two pools, a git-built module loaded by DaemonSets, an upgrade under way (two
- *   kernels), Node Feature Discovery installed through OLM, an identity guard;
- * - edge-1: a prebuilt module loaded by KMM, the KMM operator installed through OLM, an upgrade
- *   (PreflightValidationOCP), rebootless module files (MachineConfiguration), an identity guard.
- */
-export function gitopsTestFleet(gitops: Partial<GitOpsProps> = {}, clusters: Record<string, Partial<ClusterProps>> = {}): Fleet {
-  const fleet = new Fleet({
-    releases: TEST_RELEASES,
-    modules: [GIT_MODULE, { ...PREBUILT_MODULE, loader: LoaderKind.KMM, blacklist: ['nouveau'] }],
-    gitops: { ...(gitops.engine === undefined ? { engines: [GitOpsEngine.ARGOCD, GitOpsEngine.FLUX] } : {}), repoURL: 'https://git.example.com/platform/fleet.git', ...gitops },
-  });
-  fleet.addCluster('gpu-prod', {
-    release: '4.18.12',
-    upgradeTo: '4.19.3',
-    clusterID: GPU_PROD_ID,
-    installNodeFeatureDiscovery: true,
-    pools: {
-      gpu: { nodeSelector: { 'kmods.example.com/pool': 'gpu' }, modules: ['simple-kmod'], extensions: ['kernel-devel'] },
-      storage: { nodeSelector: { 'kmods.example.com/pool': 'storage' } },
-    },
-    ...clusters['gpu-prod'],
-  });
-  fleet.addCluster('edge-1', {
-    release: '4.18.12',
-    upgradeTo: '4.19.3',
-    namespace: 'edge-kmods',
-    clusterID: EDGE_ID,
-    installKmmOperator: true,
-    rebootlessModuleFiles: true,
-    pools: { nic: { modules: ['gpfs'] } },
-    ...clusters['edge-1'],
-  });
-  return fleet;
-}
+export { gitopsTestFleet };
 
 /** What the synthesis pipeline writes for a fleet: every file parsed, by path under dist/. */
 export interface RenderedTestFleet {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateManifest } from '../support/validate';
-import { upgradingCluster } from './build-fleet';
+import { upgradingCluster } from '../support/test-fleet';
 
 // BuildConfig and ImageStream are aggregated OpenShift APIs (not CRDs): validateManifest checks them
 // against openshift/api's Swagger document in ../shared/crds/openshift/openshift-api.openapi.json.

@@ -5,7 +5,7 @@ import { KernelModule } from '../../lib/module/kernel-module';
 import { ModuleSource } from '../../lib/module/module-source';
 import { KernelVersion } from '../../lib/release/kernel-version';
 import { OpenShiftRelease } from '../../lib/release/release-catalog';
-import { GIT_MODULE, PREBUILT_MODULE, RELEASES, SIGNED_MODULE } from './build-fleet';
+import { GIT_MODULE, PREBUILT_BY_KERNEL_MODULE as PREBUILT_MODULE, SIGNED_MODULE, TEST_RELEASES as RELEASES } from '../support/test-fleet';
 
 const release = new OpenShiftRelease(RELEASES[0]);
 const rt = release.realtimeKernel!;

@@ -6,7 +6,7 @@ import { FleetValidationError } from '../../lib/errors';
 import { ModuleSource } from '../../lib/module/module-source';
 import { isDnsLabel } from '../../lib/names';
 import { KernelType } from '../../lib/node/kernel-type';
-import { buildFleet, EXTERNAL_MODULE, GIT_MODULE, PREBUILT_MODULE, SIGNED_MODULE, upgradingCluster } from './build-fleet';
+import { buildFleet, EXTERNAL_MODULE, GIT_MODULE, PREBUILT_BY_KERNEL_MODULE as PREBUILT_MODULE, SIGNED_MODULE, upgradingCluster } from '../support/test-fleet';
 
 type Manifest = { kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: any };
 
@@ -46,7 +46,7 @@ describe('ModuleBuilds', () => {
   it('builds realtime pools against the realtime kernel and its release DTK', () => {
     const buildConfigs = objects().filter((o) => o.kind === 'BuildConfig' && o.metadata.labels?.['cdk8s-kmods.io/module'] === 'nic-driver');
     expect(buildConfigs.map((b) => b.metadata.annotations!['cdk8s-kmods.io/kernel-full-version']).sort())
-      .toEqual(['5.14.0-427.50.1.el9_4.x86_64+rt', '5.14.0-570.19.1.el9_6.x86_64+rt']);
+      .toEqual(['5.14.0-427.50.1.el9_4.x86_64+rt', '5.14.0-570.22.1.el9_6.x86_64+rt']);
     for (const b of buildConfigs) {
       const args = Object.fromEntries(b.spec.strategy.dockerStrategy.buildArgs.map((a: any) => [a.name, a.value]));
       const rt = b.metadata.annotations!['cdk8s-kmods.io/kernel-full-version'];
@@ -129,7 +129,7 @@ describe('ModuleBuilds', () => {
     const warnings = synthWarnings(cluster);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('quay.io/acme/gpfs:5.2.1-570');
-    expect(warnings[0]).toContain('5.14.0-570.19.1.el9_6.x86_64');
+    expect(warnings[0]).toContain('5.14.0-570.22.1.el9_6.x86_64');
     expect(warnings[0]).toContain('edge-1');
   });
 
@@ -145,7 +145,7 @@ describe('ModuleBuilds', () => {
     const message = (error as Error).message;
     expect(message).toContain('cluster "storage-1"');
     expect(message).toContain('module "gpfs"');
-    expect(message).toContain('5.14.0-570.19.1.el9_6.x86_64');
+    expect(message).toContain('5.14.0-570.22.1.el9_6.x86_64');
     expect(message).not.toContain('kernel 5.14.0-427.50.1.el9_4.x86_64');
   });
 

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describe, expect, test } from 'vitest';
+import { OUTPUT_MARKER } from '../../lib/synth/output-guard';
 import { replaceDirectory } from '../../lib/synth/staged-directory';
 import { readTree } from '../../lib/synth/synthesize-fleet';
 
@@ -9,13 +10,22 @@ function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'kmods-stage-'));
 }
 
+/** The files of `dir` other than the marker. */
+function outputFiles(dir: string): Array<[string, string]> {
+  return [...readTree(dir).entries()].filter(([f]) => f !== OUTPUT_MARKER);
+}
+
+/** A process id no process has (above Linux's largest pid_max). */
+const DEAD_PID = 4194305;
+
 describe('replaceDirectory', () => {
   test('replaces the whole folder, dropping files that are no longer produced', () => {
     const root = tempDir();
     const target = path.join(root, 'dist');
     replaceDirectory(target, new Map([['a/one.yaml', '1'], ['b.yaml', '2']]));
     replaceDirectory(target, new Map([['a/two.yaml', '3']]));
-    expect([...readTree(target).entries()]).toEqual([['a/two.yaml', '3']]);
+    expect(outputFiles(target)).toEqual([['a/two.yaml', '3']]);
+    expect(fs.existsSync(path.join(target, OUTPUT_MARKER))).toBe(true);
     expect(fs.readdirSync(root)).toEqual(['dist']);
   });
 
@@ -26,16 +36,19 @@ describe('replaceDirectory', () => {
     expect(() => replaceDirectory(target, new Map([['fine.yaml', 'new'], ['../escape.yaml', 'x']]))).toThrow(/outside the output folder/);
     // A file where a folder must go makes the write itself fail.
     expect(() => replaceDirectory(target, new Map([['x', 'file'], ['x/y.yaml', 'under a file']]))).toThrow();
-    expect([...readTree(target).entries()]).toEqual([['keep.yaml', 'old']]);
+    expect(outputFiles(target)).toEqual([['keep.yaml', 'old']]);
     expect(fs.readdirSync(root)).toEqual(['dist']);
   });
 
   test('restores the previous output when an earlier run died between its two renames', () => {
     const root = tempDir();
-    fs.mkdirSync(path.join(root, '.dist-previous-123'));
-    fs.writeFileSync(path.join(root, '.dist-previous-123', 'old.yaml'), 'old');
+    const previous = path.join(root, `.dist-previous-${DEAD_PID}`);
+    fs.mkdirSync(previous);
+    fs.writeFileSync(path.join(previous, 'old.yaml'), 'old');
+    fs.writeFileSync(path.join(previous, OUTPUT_MARKER), 'x');
     const target = path.join(root, 'dist');
-    expect(() => replaceDirectory(target, new Map([['../bad', 'x']]))).toThrow();
-    expect([...readTree(target).entries()]).toEqual([['old.yaml', 'old']]);
+    expect(() => replaceDirectory(target, new Map([['x', 'file'], ['x/y.yaml', 'under a file']]))).toThrow();
+    expect(outputFiles(target)).toEqual([['old.yaml', 'old']]);
+    expect(fs.readdirSync(root)).toEqual(['dist']);
   });
 });

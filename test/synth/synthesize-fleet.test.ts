@@ -52,19 +52,35 @@ describe('synthesizeFleet', () => {
     expect(objects).toBe(report.objects);
   });
 
-  test('an exception inside one cluster fails the run and leaves the output untouched', () => {
-    const out = path.join(tempDir(), 'dist');
-    synthesizeFleet(loadFleetFile(EXAMPLE), { outdir: out });
+  test('an exception inside the last cluster, after the others were staged, fails the run and leaves the output untouched', () => {
+    const parent = tempDir();
+    const out = path.join(parent, 'dist');
+    const fleetWith = (broken: boolean) => {
+      const fleet = testFleet();
+      fleet.addCluster('fine', { release: '4.18.12', pools: { gpu: {} } });
+      const last = fleet.addCluster('zz-boom', { release: '4.18.12', pools: { gpu: {} } });
+      if (broken) {
+        new ApiObject(last, 'Broken', {
+          apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'kmods-system' },
+          data: { value: Lazy.any({ produce: () => { throw new Error('generator failed in cluster zz-boom'); } }) },
+        } as any);
+      }
+      return fleet;
+    };
+    synthesizeFleet(fleetWith(false), { outdir: out });
     const before = readTree(out);
-    const fleet = testFleet();
-    fleet.addCluster('fine', { release: '4.18.12', pools: { gpu: {} } });
-    const bad = fleet.addCluster('boom', { release: '4.18.12', pools: { gpu: {} } });
-    new ApiObject(bad, 'Broken', {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'kmods-system' },
-      data: { value: Lazy.any({ produce: () => { throw new Error('generator failed in cluster boom'); } }) },
-    } as any);
-    expect(() => synthesizeFleet(fleet, { outdir: out })).toThrow(/generator failed in cluster boom/);
+    const beside = fs.readdirSync(parent);
+    let staged = 0;
+    // 'fine' sorts first, so its files are staged before 'zz-boom' throws.
+    const fleet = fleetWith(true);
+    expect(fleet.clusterNames).toEqual(['fine', 'zz-boom']);
+    expect(() => synthesizeFleet(fleet, {
+      outdir: out, onProgress: (p) => { staged = Math.max(staged, p.clustersDone); },
+    })).toThrow(/generator failed in cluster zz-boom/);
+    expect(staged).toBe(1);
     expect(readTree(out)).toEqual(before);
+    expect(fs.readdirSync(parent)).toEqual(beside);
+    expect(beside).toEqual(['dist']);
   });
 });
 

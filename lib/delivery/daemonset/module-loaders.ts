@@ -1,17 +1,17 @@
 import { Construct } from 'constructs';
-import { ProblemCollector } from '../../errors';
-import type { Cluster } from '../../fleet/cluster';
 import { LoaderKind } from '../../module/kernel-module';
-import { isLabelValue, LABEL_VALUE_RULE } from '../../names';
-import { NFD_KERNEL_LABEL } from '../../release/kernel-version';
+import { ClusterPlan } from '../../plan/cluster-plan';
+import { FleetCatalogs, planKernels, planModule } from '../../plan/fleet-catalogs';
 import { LoaderDaemonSet } from './loader-daemon-set';
 import { LoaderRbac } from './loader-rbac';
 import { LoaderScript } from './loader-script';
 import { NodeFeatureDiscovery } from './node-feature-discovery';
 
 export interface ModuleLoadersProps {
-  /** The cluster whose DaemonSet-loaded modules get loaders. */
-  readonly cluster: Cluster;
+  /** The cluster's plan: its DaemonSet-loaded modules (`plan.modules`), pools and namespace. */
+  readonly plan: ClusterPlan;
+  /** The catalogs the plan refers into. */
+  readonly catalogs: FleetCatalogs;
   /** Labels of every generated object. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -19,7 +19,8 @@ export interface ModuleLoadersProps {
 /**
  * Every loader of a cluster: for each module its pools load with `LoaderKind.DAEMONSET`, a
  * ServiceAccount + SCC RoleBinding and a script ConfigMap, and one DaemonSet per kernel the
- * module's pools run or will run. Also the optional Node Feature Discovery install.
+ * module's pools run or will run. Also the optional Node Feature Discovery install. (The plan
+ * already checked that such modules tolerate cordoned nodes and that NFD can label each kernel.)
  */
 export class ModuleLoaders extends Construct {
   /** The DaemonSets, in module then kernel order. */
@@ -27,40 +28,20 @@ export class ModuleLoaders extends Construct {
 
   constructor(scope: Construct, id: string, props: ModuleLoadersProps) {
     super(scope, id);
-    const { cluster } = props;
-    const namespace = cluster.loaderNamespace;
-    const problems = new ProblemCollector();
-    const deployments = cluster.moduleDeployments.filter((d) => d.loader === LoaderKind.DAEMONSET);
-
-    for (const { module, pools } of deployments) {
-      if (!module.toleratesCordon) {
-        problems.add(['modules', module.name, 'toleratesCordon'],
-          `cluster "${cluster.name}" loads this module with a DaemonSet, and DaemonSet pods always stay on cordoned and draining nodes `
-          + '(the DaemonSet controller adds the node.kubernetes.io/unschedulable toleration, and drains skip DaemonSet pods)',
-          false, 'true, or loader: kmm (KMM unloads the module when a node is cordoned)');
-      }
-      for (const pool of pools) {
-        for (const kernel of pool.kernels) {
-          if (!isLabelValue(kernel.nfdLabelValue)) {
-            problems.add(['clusters', cluster.name, 'pools', pool.name, 'kernelType'],
-              `kernel ${kernel.full} cannot be selected: NFD would label it ${NFD_KERNEL_LABEL}=${kernel.nfdLabelValue}, which is not a label value`,
-              kernel.nfdLabelValue, LABEL_VALUE_RULE);
-          }
-        }
-      }
-    }
-    problems.throwIfAny();
-
+    const { plan, catalogs } = props;
+    const namespace = plan.loaderNamespace;
     const daemonSets: LoaderDaemonSet[] = [];
-    for (const { module, pools, kernels } of deployments) {
+    for (const deployment of plan.modules.filter((d) => d.loader === LoaderKind.DAEMONSET)) {
+      const module = planModule(catalogs, deployment.module);
+      const pools = plan.pools.filter((p) => deployment.pools.includes(p.name));
       const scope = new Construct(this, module.name);
       const rbac = new LoaderRbac(scope, 'Rbac', { moduleName: module.name, namespace, labels: props.labels });
       const script = new LoaderScript(scope, 'Script', { module, namespace, labels: props.labels });
-      for (const kernel of kernels) {
+      for (const kernel of planKernels(plan, catalogs, deployment.kernels)) {
         daemonSets.push(new LoaderDaemonSet(scope, kernel.nameToken, {
           module,
           kernel,
-          pools: pools.filter((p) => p.kernels.some((k) => k.full === kernel.full)),
+          pools: pools.filter((p) => p.kernels.includes(kernel.full)),
           namespace,
           serviceAccountName: rbac.serviceAccountName,
           scriptConfigMap: script.configMapName,
@@ -71,6 +52,6 @@ export class ModuleLoaders extends Construct {
     }
     this.daemonSets = daemonSets;
 
-    if (cluster.installNodeFeatureDiscovery) new NodeFeatureDiscovery(this, 'NodeFeatureDiscovery', { labels: props.labels });
+    if (plan.installNodeFeatureDiscovery) new NodeFeatureDiscovery(this, 'NodeFeatureDiscovery', { labels: props.labels });
   }
 }

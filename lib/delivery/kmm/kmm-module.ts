@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { moduleImage } from '../../image/module-image';
 import { FleetValidationError, Problem } from '../../errors';
 import { KernelModule } from '../../module/kernel-module';
-import { GitSource, PrebuiltSource } from '../../module/module-source';
 import { KernelVersion } from '../../release/kernel-version';
 import { OpenShiftRelease } from '../../release/release-catalog';
 import { KmmKernelMapping } from './kmm-kernel-mapping';
@@ -114,7 +113,7 @@ export function renderKmmModuleSpec(props: KmmModuleProps): KmmModuleRendering {
   const add = (message: string, given?: unknown, allowed?: string): void => {
     problems.push({ path, message: `KMM Module "${namespace}/${props.name}": ${message}`, given, allowed });
   };
-  const built = !(module.source instanceof PrebuiltSource);
+  const built = module.source.buildsOnCluster;
   if (built && props.dockerfileConfigMap === undefined) add('a module built on the cluster needs its Dockerfile ConfigMap');
 
   const modprobe = renderModprobe(module, add);
@@ -131,7 +130,7 @@ export function renderKmmModuleSpec(props: KmmModuleProps): KmmModuleRendering {
   const kernelMappings: KmmKernelMappingSpec[] = [];
   if (mode === KmmKernelMapping.REGEXP) {
     const template = imageTemplate(module, namespace);
-    const explicit = module.source instanceof PrebuiltSource ? module.source.props.images ?? {} : {};
+    const explicit = module.source.explicitImages;
     for (const k of props.kernels) {
       if (template === undefined || !TAG_SAFE_KERNEL.test(k.kernel.full) || k.kernel.full in explicit) kernelMappings.push(literal(k));
     }
@@ -179,7 +178,7 @@ function renderModprobe(module: KernelModule, add: (message: string, given?: unk
     }
   });
   const parameters = Object.entries(top.parameters ?? {}).map(([key, value]) => {
-    if (value.includes('"')) add(`parameter ${key} of "${top.name}" contains a double quote, which modprobe cannot receive through KMM`, value);
+    // Values that the kernel would split (double quotes) are refused where the module is defined (splitsInKernel).
     return /\s/.test(value) ? `${key}="${value}"` : `${key}=${value}`;
   });
   return {
@@ -197,7 +196,7 @@ function renderModprobe(module: KernelModule, add: (message: string, given?: unk
  * user Dockerfile. Keys come from the Secrets named in `signing` (keys `key` and `cert`).
  */
 function renderSign(module: KernelModule): KmmSignSpec {
-  const dir = `${DEFAULT_DIR_NAME}/lib/modules/${KERNEL_FULL_VERSION}${module.source instanceof GitSource ? '/extra' : ''}`;
+  const dir = `${DEFAULT_DIR_NAME}/lib/modules/${KERNEL_FULL_VERSION}${module.source.modulesSubdir}`;
   return {
     keySecret: { name: module.signing!.keySecret },
     certSecret: { name: module.signing!.certSecret },
@@ -214,6 +213,6 @@ const SENTINEL_KERNEL = KernelVersion.parse('0.0.0-cdk8s.kmods.sentinel');
  * (a prebuilt module with only a kernel → image map).
  */
 export function imageTemplate(module: KernelModule, namespace: string): string | undefined {
-  if (module.source instanceof PrebuiltSource && module.source.props.image === undefined) return undefined;
+  if (!module.source.hasImageTemplate) return undefined;
   return moduleImage(module, SENTINEL_KERNEL, namespace).image.split(SENTINEL_KERNEL.full).join(KERNEL_FULL_VERSION);
 }

@@ -17,7 +17,7 @@ const CI = process.env.CI === 'true';
 const SOURCE = ModuleSource.prebuilt({ image: 'quay.io/acme/kmods:${KERNEL_FULL_VERSION}' });
 
 /** A value with every shell metacharacter that matters: quotes, ;, $( ), backticks, &, |, globs. */
-const NASTY = `it's "quoted"; $(touch PWNED) \`touch PWNED\` & | * ? ~ \\ end`;
+const NASTY = `it's 'quoted'; $(touch PWNED) \`touch PWNED\` & | * ? ~ \\ end`;
 
 function module(props: Partial<KernelModuleProps> & Pick<KernelModuleProps, 'loadOrder'>): KernelModule {
   return new KernelModule({ name: 'fixture', version: '1.0', source: SOURCE, ...props });
@@ -99,7 +99,7 @@ describe('user values at synth time', () => {
   });
   test('a value containing quotes and semicolons appears only single-quoted', () => {
     const script = synthesizedScripts({ loadOrder: [{ name: 'a', parameters: { p: NASTY } }] });
-    expect(script).toContain(` 'p=it'\\''s "quoted"; $(touch PWNED) \`touch PWNED\` & | * ? ~ \\ end' `);
+    expect(script).toContain(` 'p=it'\\''s '\\''quoted'\\''; $(touch PWNED) \`touch PWNED\` & | * ? ~ \\ end' `);
   });
 });
 

@@ -32,7 +32,7 @@ function mixedCluster(extra: { installKmmOperator?: boolean; upgradeTo?: string 
       rt: { kernelType: KernelType.REALTIME, modules: ['simple-kmod'] },
     },
   });
-  return { fleet, cluster, manifests: renderClusterManifests(cluster) as any[] };
+  return { fleet, cluster, manifests: renderClusterManifests(cluster, { gitopsEngines: fleet.gitops?.engines }) as any[] };
 }
 
 const ofKind = (manifests: any[], kind: string): any[] => manifests.filter((m) => m.kind === kind);

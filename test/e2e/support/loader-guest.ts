@@ -33,6 +33,8 @@ export interface GuestPlan {
   readonly imageFiles: Readonly<Record<string, string | Buffer>>;
   /** Loaders started one after another: each until ready, then stopped with SIGTERM. */
   readonly loaders: ReadonlyArray<GuestLoader>;
+  /** Shell lines the guest runs before the loaders (`say <key> <value>` reports a value). @default - none */
+  readonly beforeLoaders?: ReadonlyArray<string>;
 }
 
 export interface GuestReport {
@@ -108,6 +110,7 @@ function initScript(plan: GuestPlan): string {
     '# Stand-ins for in-tree modules, loaded the way the host would have them.',
     ...inTreeNames.map((name) => `/sbin/modprobe ${q(name)} || say error ${q(`cannot preload ${name}`)}`),
     'say intree.before "$(mods)"',
+    ...(plan.beforeLoaders ?? []),
   ];
   plan.loaders.forEach((loader, i) => {
     const n = loader.name;
