@@ -63,8 +63,11 @@ describe('registerKind', () => {
   it('refuses a scope or resource name that contradicts the API, a kind the library generates, and hostile names', () => {
     expect(() => registerKind({ group: 'machineconfiguration.openshift.io', kind: 'KubeletConfig', namespaced: true }))
       .toThrow(/defines KubeletConfig as cluster-scoped; given namespaced: true/);
-    expect(() => registerKind({ group: 'nvidia.com', kind: 'ClusterPolicy', namespaced: false, resource: 'clusterpolicys' }))
-      .toThrow(/resource name is "clusterpolicies"/);
+    expect(() => registerKind({ group: 'nfd.k8s-sigs.io', kind: 'NodeFeatureGroup', namespaced: true, resource: 'nodefeaturegroup' }))
+      .toThrow(/resource name is "nodefeaturegroups"/);
+    // The GPU Operator preset generates ClusterPolicy: its GitOps policy is the library's.
+    expect(() => registerKind({ group: 'nvidia.com', kind: 'ClusterPolicy', namespaced: false }))
+      .toThrow(/the library generates this kind/);
     expect(() => registerKind({ group: 'machineconfiguration.openshift.io', kind: 'MachineConfig', namespaced: false, syncPolicy: { rebootProtected: false } }))
       .toThrow(/the library generates this kind/);
     expect(() => registerKind({ group: 'Example.com', kind: 'Widget', namespaced: true })).toThrow(/group must be/);
@@ -83,7 +86,7 @@ describe('registerKind', () => {
   });
 
   it('adds a sync policy to a kind the table knows, keeping the table\'s resource name', () => {
-    const reg = registerKind({ group: 'nvidia.com', kind: 'NVIDIADriver', namespaced: false, syncPolicy: { wave: 7 } });
-    expect(reg.resource).toBe('nvidiadrivers');
+    const reg = registerKind({ group: 'nfd.k8s-sigs.io', kind: 'NodeFeature', namespaced: true, syncPolicy: { wave: 7 } });
+    expect(reg.resource).toBe('nodefeatures');
   });
 });
