@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../lib/cli/commands';
-import { kmods, REPO_ROOT } from './support/run-cli';
+import { kmods, REPO_ROOT, unknownKernelInventory } from './support/run-cli';
 
 describe('kmods dispatcher', () => {
   it('lists every command in --help and prints each command\'s own --help', () => {
@@ -45,9 +45,9 @@ describe('kmods dispatcher', () => {
     const pkg = require(path.join(REPO_ROOT, 'package.json'));
     // The package ships the compiled CLI (npm run build: lib/ → build/); in the repository, bin/kmods.js runs the source.
     expect(pkg.bin).toEqual({ kmods: 'build/cli/main.js' });
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'kmods.js'), 'check', '--cluster', 'gpu-prod', '--nodes',
-      path.join(REPO_ROOT, 'test', 'cli', 'fixtures', 'nodes-gpu-prod-unknown-kernel.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'kmods.js'), 'check', '--cluster', 'gpu-staging', '--nodes',
+      unknownKernelInventory()], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('FAIL node gpu-2');
+    expect(r.stdout).toContain('FAIL node rt-1');
   });
 });
