@@ -33,20 +33,23 @@ describe('upgrade simulation (check --upgrade-to)', () => {
     expect(mid.stdout).toMatch(/step 2: pool gpu: gpu-1 drained, rebooted into 5\.14\.0-570\.22\.1\.el9_6\.x86_64, uncordoned\n {2}ok {3}step 3: pool gpu: gpu-2 drained/);
   });
 
-  it('finds a planted hole: gpu-prod upgraded to 4.19.3 has no nvidia build for the new kernel, first failing at the first reboot', () => {
-    const run = kmods(['check', '--cluster', 'gpu-prod', '--upgrade-to', '4.19.3']);
+  it('finds a planted hole: lab on 4.18.12 upgraded to 4.19.3 has no kmods-demo build for the new kernel, first failing at the first reboot', () => {
+    const fleet = variant((t) => t.replace('  lab:\n    release: "4.19.3"', '  lab:\n    release: "4.18.12"'));
+    const run = kmods(['check', '--fleet', fleet, '--cluster', 'lab', '--upgrade-to', '4.19.3']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/ok {3}step 1: pool gpu: before its update\n {2}FAIL step 2: pool gpu: gpu-1 drained, rebooted into 5\.14\.0-570\.22\.1\.el9_6\.x86_64, uncordoned\n {9}node gpu-1 \(kernel 5\.14\.0-570\.22\.1\.el9_6\.x86_64\): nvidia: kernel 5\.14\.0-570\.22\.1\.el9_6\.x86_64 belongs to release 4\.19\.3, which cluster gpu-prod neither runs nor upgrades to/);
-    expect(run.stdout).toContain('first failing step: 2 (pool gpu)');
+    expect(run.stdout).toMatch(/ok {3}step 1: pool lab: before its update\n {2}FAIL step 2: pool lab: lab-1 drained, rebooted into 5\.14\.0-570\.22\.1\.el9_6\.x86_64, uncordoned\n {9}node lab-1 \(kernel 5\.14\.0-570\.22\.1\.el9_6\.x86_64\): kmods-demo: kernel 5\.14\.0-570\.22\.1\.el9_6\.x86_64 belongs to release 4\.19\.3, which cluster lab neither runs nor upgrades to/);
+    expect(run.stdout).toContain('first failing step: 2 (pool lab)');
   });
 
   it('finds a planted hole: upgradeTo folded into release while nodes still run the old kernel', () => {
     const fleet = variant((t) => t.replace('    release: "4.18.12"\n    upgradeTo: "4.19.3"\n', '    release: "4.19.3"\n'));
     const run = kmods(['check', '--fleet', fleet, '--cluster', 'gpu-staging', '--nodes', fixture('nodes-gpu-staging-mid-upgrade.json')]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/FAIL node gpu-2: pool gpu, kernel 5\.14\.0-427\.50\.1\.el9_4\.x86_64[^\n]*\n {7}nvidia: MISSING: kernel 5\.14\.0-427\.50\.1\.el9_4\.x86_64 belongs to release 4\.18\.12, which cluster gpu-staging neither runs nor upgrades to/);
-    // gpu-1 is cordoned (being drained): it has no schedulable workload, so only gpu-2 is a hole before the walk.
-    expect(run.stdout).toMatch(/FAIL node gpu-1: /);
+    // Every node of a pool with our modules that still runs 4.18.12's kernel is a hole: kmods-demo on rt-1, gpfs on the storage nodes.
+    expect(run.stdout).toMatch(/FAIL node rt-1: pool rt, kernel 5\.14\.0-427\.50\.1\.el9_4\.x86_64\+rt[^\n]*\n {7}kmods-demo: MISSING: kernel 5\.14\.0-427\.50\.1\.el9_4\.x86_64\+rt belongs to release 4\.18\.12, which cluster gpu-staging neither runs nor upgrades to/);
+    expect(run.stdout).toMatch(/FAIL node storage-0: pool storage, kernel 5\.14\.0-427\.50\.1\.el9_4\.x86_64[^\n]*\n {7}gpfs: MISSING: kernel 5\.14\.0-427\.50\.1\.el9_4\.x86_64 belongs to release 4\.18\.12/);
+    // The gpu pool's driver is the GPU Operator's (it builds per RHCOS itself): no hole of ours there.
+    expect(run.stdout).not.toMatch(/FAIL node gpu-/);
   });
 
   it('walks maxUnavailable nodes at a time, scaled like the MCO (percent of the pool, rounded down, at least 1)', () => {
