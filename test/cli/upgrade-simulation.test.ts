@@ -57,16 +57,17 @@ describe('upgrade simulation (check --upgrade-to)', () => {
     expect(scaledMaxUnavailable('50%', 3)).toBe(1);
     expect(scaledMaxUnavailable('50%', 5)).toBe(2);
     expect(scaledMaxUnavailable('10%', 3)).toBe(0); // the walk then takes 1 (the MCO's floor)
-    const fleet = parseFleet(exampleText
-      .replace('        maxUnavailable: 1\n        modules: [nvidia]', '        maxUnavailable: 2\n        modules: [nvidia]')
-      .replace('  lab:\n    release: "4.19.3"', '  lab:\n    release: "4.18.12"'));
-    const facts = clusterFacts(fleet, 'gpu-prod');
+    // lab on 4.18.12, walked to 4.19.3 (no build for the new kernel: every rebooted node is a hole).
+    const lab418 = exampleText.replace('  lab:\n    release: "4.19.3"', '  lab:\n    release: "4.18.12"');
+    const fleet = parseFleet(lab418.replace('        maxUnavailable: "50%"\n        modules: [kmods-demo]', '        maxUnavailable: 2\n        modules: [kmods-demo]'));
+    const facts = clusterFacts(fleet, 'lab');
     const sim = simulateUpgrade(facts, fleet, '4.19.3', syntheticNodes(facts, 5));
-    expect(sim.steps.map((s) => s.nodes)).toEqual([[], ['gpu-1', 'gpu-2'], ['gpu-3', 'gpu-4'], ['gpu-5']]);
+    expect(sim.steps.map((s) => s.nodes)).toEqual([[], ['lab-1', 'lab-2'], ['lab-3', 'lab-4'], ['lab-5']]);
     expect(sim.firstFailure?.index).toBe(2);
     expect(sim.firstFailure?.holes).toHaveLength(2);
-    const lab = clusterFacts(fleet, 'lab');
-    const labSim = simulateUpgrade(lab, fleet, '4.19.3', syntheticNodes(lab, 3));
+    const percent = parseFleet(lab418);
+    const lab = clusterFacts(percent, 'lab');
+    const labSim = simulateUpgrade(lab, percent, '4.19.3', syntheticNodes(lab, 3));
     expect(labSim.steps.filter((s) => s.nodes.length > 0).map((s) => s.nodes.length)).toEqual([1, 1, 1]);
   });
 
