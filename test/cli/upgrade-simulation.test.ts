@@ -83,15 +83,17 @@ describe('upgrade simulation (check --upgrade-to)', () => {
 
   it('a KMM module with a regexp kernel mapping is covered for a new kernel: KMM builds it when a node runs it', () => {
     const text = exampleText
-      .replace('modules:\n  # NVIDIA', `  "4.19.9":\n    example: true\n    kernel: 5.14.0-570.30.1.el9_6.x86_64\n    driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}\n\nmodules:\n  # NVIDIA`)
+      .replace('modules:\n  # IBM Storage Scale (GPFS) portability layer: the preset loads tracedev, mmfslinux, mmfs26 in', `  "4.19.9":\n    example: true\n    kernel: 5.14.0-570.30.1.el9_6.x86_64\n    driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}\n\nmodules:\n  # IBM Storage Scale (GPFS) portability layer: the preset loads tracedev, mmfslinux, mmfs26 in`)
       .replace('    loader: daemonset\n    rollout: RollingUpdate\n    rolloutMaxUnavailable: 1\n', '    loader: kmm\n    kmmKernelMapping: regexp\n')
-      .replace('      - name: simple-kmod\n        parameters:\n          greeting: "hello from cdk8s-kmods"\n      - name: simple-procfs-kmod', '      - name: simple-procfs-kmod\n      - name: simple-kmod');
+      // KMM passes parameters only to its moduleName (the last of loadOrder): kmods_demo last, the client without parameters.
+      .replace('      - name: kmods_demo_client\n        parameters:\n          name: lab\n', '')
+      .replace('    loadOrder:\n      - name: kmods_demo\n', '    loadOrder:\n      - name: kmods_demo_client\n      - name: kmods_demo\n');
     const fleet = parseFleet(text);
     const facts = clusterFacts(fleet, 'lab');
     expect(facts.kmmMappings.some((m) => m.regexp !== undefined && m.builds)).toBe(true);
-    const cover = coverageOf(facts, fleet, facts.pools[0], 'simple-kmod', '5.14.0-570.30.1.el9_6.x86_64');
+    const cover = coverageOf(facts, fleet, facts.pools[0], 'kmods-demo', '5.14.0-570.30.1.el9_6.x86_64');
     expect(cover.covered).toBe(true);
-    expect(cover.detail).toMatch(/^KMM Module simple-kmod-lab: regexp \^.*\$ → \S+simple-kmod:5\.14\.0-570\.30\.1\.el9_6\.x86_64, built by KMM when a node runs this kernel/);
+    expect(cover.detail).toMatch(/^KMM Module kmods-demo-lab: regexp \^.*\$ → \S+kmods-demo:1\.0\.0-5\.14\.0-570\.30\.1\.el9_6\.x86_64, built by KMM when a node runs this kernel/);
     const sim = simulateUpgrade(facts, fleet, '4.19.9', syntheticNodes(facts, 2));
     expect(sim.steps.filter((s) => s.nodes.length > 0)).toHaveLength(2);
     expect(sim.firstFailure).toBeUndefined();
@@ -101,18 +103,20 @@ describe('upgrade simulation (check --upgrade-to)', () => {
   });
 
   it('a target release without the pool\'s realtime kernel fails at the realtime pool', () => {
-    const fleet = variant((t) => t.replace('modules:\n  # NVIDIA', `  "4.19.9":
+    const fleet = variant((t) => t.replace('modules:\n  # IBM Storage Scale (GPFS) portability layer: the preset loads tracedev, mmfslinux, mmfs26 in', `  "4.19.9":
     example: true
     kernel: 5.14.0-570.30.1.el9_6.x86_64
     rhcosVersion: 419.96.202508121201-0
     driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}
 
 modules:
-  # NVIDIA`));
+  # IBM Storage Scale (GPFS) portability layer: the preset loads tracedev, mmfslinux, mmfs26 in`));
     const run = kmods(['check', '--fleet', fleet, '--cluster', 'gpu-staging', '--upgrade-to', '4.19.9', '--nodes-per-pool', '2']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('ok   step 4: pool rt: before its update\n  FAIL step 5: pool rt: no realtime kernel of 4.19.9 to reboot into\n'
       + '         release 4.19.9 has no realtime kernel in the catalog');
-    expect(run.stdout).toContain('first failing step: 2 (pool gpu)');
+    // The gpu pool (GPU Operator driver) reboots without a hole of ours; the realtime pool is the first to fail.
+    expect(run.stdout).toContain('ok   step 3: pool gpu: gpu-2 drained, rebooted into 5.14.0-570.30.1.el9_6.x86_64, uncordoned');
+    expect(run.stdout).toContain('first failing step: 5 (pool rt)');
   });
 });
