@@ -68,7 +68,7 @@ describe('kmods release import', () => {
     expect(text).toContain(`  "4.18.12":\n    kernel: 5.14.0-427.50.1.el9_4.x86_64\n    realtimeKernel: 5.14.0-427.50.1.el9_4.x86_64+rt\n    rhcosVersion: 418.94.202501221327-0\n    driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${digest}\n`);
     // Comments before and after the release are intact.
     expect(text).toContain('# EXAMPLE DATA: the kernels, RHCOS builds and Driver Toolkit digests below are examples');
-    expect(text).toContain('  # NVIDIA open GPU kernel modules, built from source on the Driver Toolkit per kernel.');
+    expect(text).toContain('  # IBM Storage Scale (GPFS) portability layer: the preset loads tracedev, mmfslinux, mmfs26 in');
     expect(text.split('\n').length).toBe(example.split('\n').length - 1);
     // Importing the same data again changes nothing.
     const again = kmods(['release', 'import', '--fleet', 'fleet.yaml', '--release-info', 'info.json', '--dtk', fixture('driver-toolkit-release-4.18.12.json')], { cwd: dir });
