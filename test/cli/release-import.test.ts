@@ -53,7 +53,7 @@ describe('kmods release import', () => {
     // The imported release is usable at once: the walk to it shows what still needs building.
     const walk = kmods(['check', '--fleet', 'fleet.yaml', '--cluster', 'lab', '--upgrade-to', '4.19.5'], { cwd: dir });
     expect(walk.code).toBe(1);
-    expect(walk.stdout).toContain('simple-kmod: kernel 5.14.0-570.28.1.el9_6.x86_64 belongs to release 4.19.5, which cluster lab neither runs nor upgrades to');
+    expect(walk.stdout).toContain('kmods-demo: kernel 5.14.0-570.28.1.el9_6.x86_64 belongs to release 4.19.5, which cluster lab neither runs nor upgrades to');
   });
 
   it('updates an existing release in place: new digest and RHCOS build, example flag dropped, comments kept', () => {
