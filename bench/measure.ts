@@ -8,7 +8,8 @@ import { performance } from 'perf_hooks';
 import { kustomizationObject } from '../lib/synth/kustomization';
 import { manifestFileName } from '../lib/synth/manifest';
 import { SynthesisStage } from '../lib/synth/progress';
-import { renderGitOps } from '../lib/gitops/render-gitops';
+import { clusterFolderParts, splitClusterObjects } from '../lib/gitops/cluster-layout';
+import { GitOpsCluster, renderGitOps } from '../lib/gitops/render-gitops';
 import { renderFleet } from '../lib/synth/render-fleet';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
 import { benchFleet } from './bench-fleet';
@@ -66,14 +67,20 @@ function prepareFloor(request: MeasurementRequest): MeasurementResult {
   const rendered = renderFleet(fleet);
   const input: Array<readonly [string, unknown]> = [];
   let objects = 0;
+  const targets: GitOpsCluster[] = [];
   for (const [cluster, manifests] of rendered.clusters) {
-    const names = manifests.map((m) => manifestFileName(m));
-    manifests.forEach((m, i) => input.push([`clusters/${cluster}/${names[i]}`, m]));
-    input.push([`clusters/${cluster}/kustomization.yaml`, kustomizationObject(names)]);
+    for (const [sub, part] of clusterFolderParts(splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined }))) {
+      const dir = sub ? `clusters/${cluster}/${sub}` : `clusters/${cluster}`;
+      const names = part.map((m) => manifestFileName(m));
+      part.forEach((m, i) => input.push([`${dir}/${names[i]}`, m]));
+      input.push([`${dir}/kustomization.yaml`, kustomizationObject(names)]);
+    }
+    const built = fleet.cluster(cluster);
+    targets.push({ name: cluster, destination: built.destination, loaderNamespace: built.loaderNamespace });
     objects += manifests.length;
   }
-  // The fleet-level GitOps files (argocd/, flux/) are part of the same output.
-  for (const [file, object] of renderGitOps(fleet, rendered.clusters)) input.push([file, object]);
+  // The GitOps wiring (bootstrap/ or hub/) is part of the same output.
+  for (const [file, object] of renderGitOps(fleet.gitops, rendered.clusters, targets)) input.push([file, object]);
   fs.writeFileSync(request.target, JSON.stringify(input));
   return { kind: request.kind, size: request.size, ms: performance.now() - t0, cpuMs: cpuSince(cpu), maxRssMiB: peakRssMiB(), startRssMiB, objects, files: input.length };
 }

@@ -1,7 +1,9 @@
 import { Yaml } from 'cdk8s';
 import { Fleet } from '../lib/fleet/fleet';
-import { renderGitOps } from '../lib/gitops/render-gitops';
-import { applyGitOpsPolicy } from '../lib/gitops/sync-policy';
+import { applyGitOpsPolicy } from '../lib/gitops/annotate';
+import { clusterFolderParts, splitClusterObjects } from '../lib/gitops/cluster-layout';
+import { annotatePoolMachineConfigs } from '../lib/gitops/pool-rollout';
+import { GitOpsCluster, renderGitOps } from '../lib/gitops/render-gitops';
 import { renderKustomization } from '../lib/synth/kustomization';
 import { Manifest, manifestFileName } from '../lib/synth/manifest';
 import { StagedDirectory } from '../lib/synth/staged-directory';
@@ -18,19 +20,24 @@ export function naiveSynth(fleet: Fleet, outdir: string): { objects: number; fil
   let objects = 0;
   let files = 0;
   try {
-    const engine = fleet.gitops?.engine;
+    const engines = fleet.gitops?.engines;
     const inputs = new Map<string, Manifest[]>();
+    const targets: GitOpsCluster[] = [];
     for (const cluster of fleet.clusters) {
       const json = cluster.toJson() as Manifest[];
-      const manifests = engine === undefined ? json : json.map((m) => applyGitOpsPolicy(m, engine) as Manifest);
+      const manifests = engines === undefined ? json : annotatePoolMachineConfigs(json.map((m) => applyGitOpsPolicy(m, engines) as Manifest));
       inputs.set(cluster.name, manifests);
-      const names = manifests.map((m) => manifestFileName(m));
-      manifests.forEach((m, i) => staged.write(`clusters/${cluster.name}/${names[i]}`, Yaml.stringify(m)));
-      staged.write(`clusters/${cluster.name}/kustomization.yaml`, renderKustomization(names));
+      targets.push({ name: cluster.name, destination: cluster.destination, loaderNamespace: cluster.loaderNamespace });
+      for (const [sub, part] of clusterFolderParts(splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined }))) {
+        const dir = sub ? `clusters/${cluster.name}/${sub}` : `clusters/${cluster.name}`;
+        const names = part.map((m) => manifestFileName(m));
+        part.forEach((m, i) => staged.write(`${dir}/${names[i]}`, Yaml.stringify(m)));
+        staged.write(`${dir}/kustomization.yaml`, renderKustomization(names));
+        files += part.length + 1;
+      }
       objects += manifests.length;
-      files += manifests.length + 1;
     }
-    for (const [file, object] of renderGitOps(fleet, inputs)) {
+    for (const [file, object] of renderGitOps(fleet.gitops, inputs, targets)) {
       staged.write(file, Yaml.stringify(object));
       files += 1;
     }

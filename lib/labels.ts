@@ -4,6 +4,9 @@
  */
 export const KMODS_PREFIX = 'cdk8s-kmods.io';
 
+/** Labels on every object this library generates. */
+export const MANAGED_BY_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/managed-by': 'cdk8s-kmods' };
+
 /** Label: the catalog module an object belongs to. */
 export const MODULE_LABEL = `${KMODS_PREFIX}/module`;
 /** Label: the kernel (NFD label form) a build or loader is for. */
@@ -26,3 +29,9 @@ export const REBOOTLESS_ANNOTATION = `${KMODS_PREFIX}/rebootless`;
 export const SERVER_SIDE_APPLY_ANNOTATION = `${KMODS_PREFIX}/server-side-apply`;
 /** Pod template annotation: hash of the loader script, so a script change is a template change. */
 export const SCRIPT_HASH_ANNOTATION = `${KMODS_PREFIX}/loader-script-sha256`;
+/**
+ * Annotation on a MachineConfigPool: the names of the generated MachineConfigs of its role,
+ * comma-separated; its health check waits until the pool's current rendered configuration
+ * (`status.configuration.source`) includes every one of them.
+ */
+export const POOL_MACHINE_CONFIGS_ANNOTATION = `${KMODS_PREFIX}/machine-configs`;

@@ -7,7 +7,7 @@ import type { Command } from './command';
 import { initTemplate } from './init-template';
 import { packageInfo } from './package-info';
 
-const USAGE = `usage: kmods init [dir] [--name <npm name>] [--cluster <name>] [--library <npm spec>]
+const USAGE = `Usage: kmods init [dir] [--name <npm name>] [--cluster <name>] [--library <npm spec>]
 
 Writes a new fleet project into dir (default: the current folder): package.json, tsconfig.json,
 cdk8s.yaml, main.ts, fleet.yaml, .github/workflows/kmods.yaml and .gitignore. Then:
@@ -16,7 +16,10 @@ cdk8s.yaml, main.ts, fleet.yaml, .github/workflows/kmods.yaml and .gitignore. Th
   --name     the project's npm name (default: the folder's name)
   --cluster  the example cluster's name (default: my-cluster)
   --library  how package.json refers to this library (default: ^<this version>)
-Existing files are never overwritten: init stops and names them.`;
+Existing files are never overwritten: init stops and names them.
+
+Exit codes: 0 project written; 1 a target file exists (nothing written); 2 usage error.
+`;
 
 /** npm's rules for a package name (lower case, URL-safe, at most 214 characters; an optional @scope/). */
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
@@ -43,7 +46,7 @@ export const initCommand: Command = {
       throw new CliError(e instanceof Error ? e.message : String(e), ExitCode.USAGE);
     }
     if (parsed.values.help) {
-      io.stdout(`${USAGE}\n`);
+      io.stdout(USAGE);
       return ExitCode.OK;
     }
     if (parsed.positionals.length > 1) throw new CliError(`one folder at most; given ${parsed.positionals.map((p) => JSON.stringify(p)).join(' ')}`, ExitCode.USAGE);

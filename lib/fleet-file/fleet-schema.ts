@@ -1,5 +1,4 @@
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
-import { GitOpsEngine } from '../gitops/gitops-props';
 import { LoaderKind, LoaderRollout } from '../module/loader-kind';
 import { IgnitionVersion } from '../node/ignition-version';
 import { KernelType } from '../node/kernel-type';
@@ -36,10 +35,41 @@ export const FLEET_SCHEMA: JsonSchema = {
     gitops: {
       type: 'object',
       additionalProperties: false,
-      required: ['engine', 'repoURL'],
+      required: ['repoURL'],
       description: 'how Argo CD and/or Flux apply dist/clusters/<cluster>',
       properties: {
-        engine: { enum: valuesOf(GitOpsEngine), description: orList(valuesOf(GitOpsEngine)) },
+        engines: {
+          type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['argocd', 'flux'] },
+          description: 'the GitOps engines to generate wiring for, e.g. [argocd, flux]',
+        },
+        engine: { enum: ['argocd', 'flux', 'both'], description: 'older spelling of engines: argocd, flux or both' },
+        bootstrap: {
+          enum: ['per-cluster', 'hub'], default: 'per-cluster',
+          description: 'per-cluster: dist/bootstrap/<cluster>/<engine>/ applied on each cluster; hub: dist/hub/<engine>/ applied on one hub',
+        },
+        repoSecret: { type: 'string', description: 'Secret with the credentials of a private repository (Flux secretRef); never written to dist/' },
+        nodeSync: {
+          type: 'object',
+          additionalProperties: false,
+          description: 'MachineConfigs, pools and MachineConfiguration in clusters/<cluster>/node/, synced in maintenance windows or by hand',
+          properties: {
+            manual: { type: 'boolean', default: false, description: 'only a person syncs node-level objects' },
+            windows: {
+              type: 'array',
+              description: 'Argo CD sync windows for node-level objects (Flux: the node Kustomization is suspended; resume it in the window)',
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['schedule', 'duration'],
+                properties: {
+                  schedule: { type: 'string', description: 'cron schedule of the window start, e.g. "0 22 * * 6"' },
+                  duration: { type: 'string', description: 'how long the window lasts, e.g. 4h' },
+                  timeZone: { type: 'string', default: 'UTC', description: 'IANA time zone of the schedule' },
+                },
+              },
+            },
+          },
+        },
         repoURL: { type: 'string', minLength: 1, description: 'git repository holding dist/ (https, ssh or git@host:path)' },
         revision: { type: 'string', default: 'main', description: 'branch, tag (refs/tags/<t> for Flux) or 40-hex commit' },
         argocdNamespace: { type: 'string', pattern: DNS_LABEL, default: 'openshift-gitops', description: 'namespace of the Argo CD instance' },
@@ -223,8 +253,14 @@ export const FLEET_SCHEMA: JsonSchema = {
         namespace: { type: 'string', pattern: DNS_LABEL, default: 'kmods-system', description: 'namespace of loaders and builds' },
         defaultLoader: { enum: valuesOf(LoaderKind), default: LoaderKind.DAEMONSET, description: orList(valuesOf(LoaderKind)) },
         destinationServer: {
-          type: 'string', pattern: '^https://', default: 'https://kubernetes.default.svc',
-          description: 'API server Argo CD deploys this cluster to; a hub managing many clusters needs each one\'s own',
+          type: 'string', pattern: '^https://',
+          description: 'API server Argo CD deploys this cluster to (per cluster: https://kubernetes.default.svc; hub: the cluster\'s own)',
+        },
+        destinationName: { type: 'string', description: 'hub: the cluster\'s name in the hub\'s Argo CD (default: the cluster name)' },
+        fluxKubeConfigSecret: { type: 'string', description: 'hub: Secret with the cluster\'s kubeconfig for Flux (default: <cluster>-kubeconfig)' },
+        clusterID: {
+          type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+          description: 'ClusterVersion spec.clusterID; a guard then refuses this cluster\'s objects on any other cluster',
         },
         installNodeFeatureDiscovery: { type: 'boolean', default: false, description: 'install the Node Feature Discovery operator and an instance (loaders do not need it)' },
         installKmmOperator: { type: 'boolean', default: false, description: 'install the Kernel Module Management operator through OLM' },

@@ -10,6 +10,8 @@ import { ClusterPlan } from '../plan/cluster-plan';
 import { FleetCatalogs, planKernels, planModule, planReleases } from '../plan/fleet-catalogs';
 import { KernelVersion } from '../release/kernel-version';
 import { OpenShiftRelease } from '../release/release-catalog';
+import { ClusterIdentityGuard } from '../gitops/cluster-guard';
+import { CLUSTER_LABEL, MANAGED_BY_LABELS } from '../labels';
 import { NodePool } from './node-pool';
 import { NvidiaGpuOperator } from '../presets/nvidia-gpu-operator';
 import { addSynthWarning } from '../warnings';
@@ -27,8 +29,7 @@ export interface ModuleDeployment {
   readonly loader: LoaderKind;
 }
 
-/** Labels on every object this library generates. */
-export const MANAGED_BY_LABELS = { 'app.kubernetes.io/managed-by': 'cdk8s-kmods' };
+export { MANAGED_BY_LABELS };
 
 /**
  * A cluster: a cdk8s Chart in an App of its own (one App per cluster keeps synthesis linear in
@@ -48,8 +49,8 @@ export class Cluster extends Chart {
    */
   public readonly loaderNamespace: string;
   public readonly defaultLoader: LoaderKind;
-  /** The API server Argo CD deploys this cluster's folder to. */
-  public readonly destinationServer: string;
+  /** Where the GitOps engines apply this cluster's folders (see `ClusterDestinationProps`). */
+  public readonly destination: ClusterPlan['destination'];
   /** True when the cluster's output installs Node Feature Discovery. */
   public readonly installNodeFeatureDiscovery: boolean;
   /** Pools in name order. */
@@ -58,7 +59,8 @@ export class Cluster extends Chart {
 
   /** Renders `plan` (made by `planCluster` from the same catalogs) into a new Chart in `app`. */
   constructor(app: App, plan: ClusterPlan, catalogs: FleetCatalogs) {
-    super(app, plan.name, { labels: { ...MANAGED_BY_LABELS } });
+    // Every object carries its cluster's name: the identity guard selects on it.
+    super(app, plan.name, { labels: { ...MANAGED_BY_LABELS, [CLUSTER_LABEL]: plan.name } });
     this.name = plan.name;
     this.plan = plan;
     this.catalogs = catalogs;
@@ -67,9 +69,12 @@ export class Cluster extends Chart {
     this.upgradeTo = releases[1];
     this.loaderNamespace = plan.loaderNamespace;
     this.defaultLoader = plan.defaultLoader;
-    this.destinationServer = plan.destination.server;
+    this.destination = plan.destination;
     this.installNodeFeatureDiscovery = plan.installNodeFeatureDiscovery;
 
+    if (plan.destination.clusterID !== undefined) {
+      new ClusterIdentityGuard(this, 'IdentityGuard', { cluster: plan.name, clusterID: plan.destination.clusterID });
+    }
     new LoaderNamespace(this, 'LoaderNamespace', { name: plan.loaderNamespace });
     const ignitionVersion = IgnitionVersion.tryParse(plan.node.ignitionVersion)!;
     this.pools = plan.pools.map((pool) => new NodePool(this, pool.name, {

@@ -1,7 +1,8 @@
 import { App } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FleetValidationError, ProblemCollector } from '../errors';
-import { GitOpsProps, GitOpsSettings, resolveGitOps } from '../gitops/gitops-props';
+import { DestinationRegistry } from '../gitops/destination';
+import { BootstrapMode, GitOpsProps, GitOpsSettings, resolveGitOps } from '../gitops/gitops-props';
 import { KernelModule, KernelModuleProps } from '../module/kernel-module';
 import { ModuleCatalog } from '../module/module-catalog';
 import { ClusterPlan } from '../plan/cluster-plan';
@@ -50,6 +51,8 @@ export class Fleet extends Construct {
   private readonly sharedApp?: App;
   /** What cluster validation reads about the catalogs. */
   private readonly facts: FleetFacts;
+  /** The GitOps destinations of the clusters defined so far (no two may share one). */
+  private readonly destinations?: DestinationRegistry;
 
   constructor(props: FleetProps = {}) {
     super(undefined as unknown as Construct, '');
@@ -63,6 +66,7 @@ export class Fleet extends Construct {
     if (props.gitops !== undefined) problems.capture(() => { gitops = resolveGitOps(props.gitops!); });
     problems.throwIfAny();
     this.gitops = gitops;
+    if (gitops) this.destinations = new DestinationRegistry(gitops);
     this.releases = releases;
     this.modules = modules;
     this.facts = factsOfCatalogs(releases, modules, gitops);
@@ -88,7 +92,9 @@ export class Fleet extends Construct {
     if (this.planMap.has(name)) {
       throw new FleetValidationError([{ path: ['clusters', name], message: 'a cluster of this name is already in the fleet' }]);
     }
-    const plan = planCluster(name, props, { releases: this.releases, modules: this.modules });
+    const plan = planCluster(name, props, { releases: this.releases, modules: this.modules }, this.gitops?.bootstrap ?? BootstrapMode.PER_CLUSTER);
+    const shared = this.destinations?.add(plan.destination) ?? [];
+    if (shared.length > 0) throw new FleetValidationError(shared.map((p) => ({ ...p, path: ['clusters', name, ...p.path] })));
     this.planMap.set(name, plan);
     return plan;
   }

@@ -1,6 +1,5 @@
 import { groupOf, KindInfo } from '../kinds/kind-info';
 import { kindInfo, KindSyncPolicy, registeredKind, unknownKindMessage } from '../kinds/kind-registry';
-import { GitOpsEngine, usesArgoCd, usesFlux } from './gitops-props';
 
 export { groupOf } from '../kinds/kind-info';
 
@@ -9,6 +8,8 @@ export { groupOf } from '../kinds/kind-info';
  * healthy (with the health checks from `health-checks/`), then applies the next.
  */
 export enum SyncWave {
+  /** The cluster identity guard, before any object it guards. */
+  GUARD = -1,
   /** Namespaces exist before anything is put in them. */
   NAMESPACES = 0,
   /** ServiceAccounts, RBAC and SCCs, so pods and builds start with their permissions in place. */
@@ -17,10 +18,16 @@ export enum SyncWave {
   OPERATORS = 2,
   /** Operator instances and operator-level settings (NFD instance and rules, MachineConfiguration). */
   OPERATOR_CONFIG = 3,
-  /** MachineConfigPools, so each pool exists (and is healthy) before MachineConfigs of its role arrive. */
-  POOLS = 4,
-  /** MachineConfigs; they reboot the pool's nodes. */
-  MACHINE_CONFIGS = 5,
+  /**
+   * MachineConfigs; they reboot the nodes of their role's pool. Before the pools: a new pool
+   * renders once with all its MachineConfigs (one reboot, not two).
+   */
+  MACHINE_CONFIGS = 4,
+  /**
+   * MachineConfigPools, after their MachineConfigs: the pool's health (Updated, every machine
+   * on the rendered config that lists the pool's MachineConfigs) is what the loaders wait for.
+   */
+  POOLS = 5,
   /** ImageStreams, BuildConfigs and their inputs: the per-kernel module images. */
   BUILDS = 6,
   /** Loader DaemonSets or KMM Modules: load the modules on the nodes. */
@@ -62,6 +69,12 @@ export interface KindPolicy {
    * being unloaded. @default false
    */
   readonly pruneLast?: boolean;
+  /**
+   * Applied before the rest of the cluster, from the cluster's `setup/` folder (its own
+   * Application / Kustomization): the identity guard and operator installs (OLM), whose CRDs the
+   * rest needs. A Namespace goes there too when a setup object lives in it. @default false
+   */
+  readonly setup?: boolean;
 }
 
 /**
@@ -69,18 +82,18 @@ export interface KindPolicy {
  * `applyGitOpsPolicy` throw, so a new construct cannot slip in without a wave.
  */
 export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', resource: 'validatingadmissionpolicies', namespaced: false, wave: SyncWave.GUARD, setup: true },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding', resource: 'validatingadmissionpolicybindings', namespaced: false, wave: SyncWave.GUARD, setup: true },
   { group: '', kind: 'Namespace', resource: 'namespaces', namespaced: false, wave: SyncWave.NAMESPACES },
   { group: '', kind: 'ServiceAccount', resource: 'serviceaccounts', namespaced: true, wave: SyncWave.ACCESS, pruneLast: true },
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', resource: 'clusterroles', namespaced: false, wave: SyncWave.ACCESS },
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', resource: 'clusterrolebindings', namespaced: false, wave: SyncWave.ACCESS },
   { group: 'rbac.authorization.k8s.io', kind: 'Role', resource: 'roles', namespaced: true, wave: SyncWave.ACCESS, pruneLast: true },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', resource: 'rolebindings', namespaced: true, wave: SyncWave.ACCESS, pruneLast: true },
-  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy', resource: 'validatingadmissionpolicies', namespaced: false, wave: SyncWave.ACCESS },
-  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding', resource: 'validatingadmissionpolicybindings', namespaced: false, wave: SyncWave.ACCESS },
   { group: 'security.openshift.io', kind: 'SecurityContextConstraints', resource: 'securitycontextconstraints', namespaced: false, wave: SyncWave.ACCESS },
-  { group: 'operators.coreos.com', kind: 'CatalogSource', resource: 'catalogsources', namespaced: true, wave: SyncWave.OPERATORS },
-  { group: 'operators.coreos.com', kind: 'OperatorGroup', resource: 'operatorgroups', namespaced: true, wave: SyncWave.OPERATORS },
-  { group: 'operators.coreos.com', kind: 'Subscription', resource: 'subscriptions', namespaced: true, wave: SyncWave.OPERATORS },
+  { group: 'operators.coreos.com', kind: 'CatalogSource', resource: 'catalogsources', namespaced: true, wave: SyncWave.OPERATORS, setup: true },
+  { group: 'operators.coreos.com', kind: 'OperatorGroup', resource: 'operatorgroups', namespaced: true, wave: SyncWave.OPERATORS, setup: true },
+  { group: 'operators.coreos.com', kind: 'Subscription', resource: 'subscriptions', namespaced: true, wave: SyncWave.OPERATORS, setup: true },
   { group: 'operator.openshift.io', kind: 'MachineConfiguration', resource: 'machineconfigurations', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, rebootProtected: true, partialObject: true },
   { group: 'nfd.openshift.io', kind: 'NodeFeatureDiscovery', resource: 'nodefeaturediscoveries', namespaced: true, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
   { group: 'nvidia.com', kind: 'ClusterPolicy', resource: 'clusterpolicies', namespaced: false, wave: SyncWave.OPERATOR_CONFIG, crdFromOperator: true },
@@ -97,19 +110,6 @@ export const KIND_POLICIES: ReadonlyArray<KindPolicy> = [
   { group: 'kmm.sigs.x-k8s.io', kind: 'Module', resource: 'modules', namespaced: true, wave: SyncWave.LOADERS, crdFromOperator: true },
   { group: 'kmm.sigs.x-k8s.io', kind: 'PreflightValidationOCP', resource: 'preflightvalidationsocp', namespaced: false, wave: SyncWave.VALIDATION, crdFromOperator: true },
 ];
-
-/** Argo CD: an object GitOps never prunes, and keeps when the Application is deleted. */
-export const ARGOCD_REBOOT_PROTECTION = ['Prune=false', 'Delete=false'];
-/** Argo CD: apply a custom resource even while its operator-installed CRD is still missing. */
-export const ARGOCD_SKIP_DRY_RUN = 'SkipDryRunOnMissingResource=true';
-export const ARGOCD_SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
-export const ARGOCD_SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
-export const FLUX_PRUNE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/prune';
-export const FLUX_PRUNE_DISABLED = 'disabled';
-export const ARGOCD_SERVER_SIDE_APPLY = 'ServerSideApply=true';
-export const ARGOCD_PRUNE_LAST = 'PruneLast=true';
-export const FLUX_SSA_ANNOTATION = 'kustomize.toolkit.fluxcd.io/ssa';
-export const FLUX_SSA_MERGE = 'Merge';
 
 const POLICY_BY_GROUP_KIND = new Map(KIND_POLICIES.map((p) => [`${p.group}/${p.kind}`, p]));
 
@@ -142,44 +142,6 @@ export function defaultKindPolicy(info: KindInfo, settings: KindSyncPolicy = {})
     crdFromOperator: settings.crdFromOperator ?? !info.builtin,
     partialObject: settings.partialObject ?? false,
     pruneLast: settings.pruneLast ?? false,
+    setup: false,
   };
-}
-
-/**
- * Returns a copy of one rendered cluster object with the GitOps annotations of its kind:
- * Argo CD sync wave and sync options (`Prune=false,Delete=false` on reboot-protected kinds,
- * `SkipDryRunOnMissingResource=true` on operator-installed kinds), and Flux
- * `kustomize.toolkit.fluxcd.io/prune: disabled` on reboot-protected kinds. Pure: the input is
- * not changed; existing annotations are kept (sync options are merged).
- */
-export function applyGitOpsPolicy(manifest: any, engine: GitOpsEngine): any {
-  if (!manifest || typeof manifest.apiVersion !== 'string' || typeof manifest.kind !== 'string') {
-    throw new Error(`not a Kubernetes object: ${JSON.stringify(manifest)?.slice(0, 120)}`);
-  }
-  const policy = policyFor(manifest.apiVersion, manifest.kind);
-  // Only metadata.annotations changes: copy the path to it, share everything else (no deep clone).
-  const out = { ...manifest };
-  const annotations: Record<string, string> = { ...(manifest.metadata?.annotations ?? {}) };
-  if (usesArgoCd(engine)) {
-    annotations[ARGOCD_SYNC_WAVE_ANNOTATION] = String(policy.wave);
-    const options = argoCdSyncOptions(policy);
-    if (options.length > 0) {
-      const existing = (annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] ?? '').split(',').map((o) => o.trim()).filter((o) => o);
-      annotations[ARGOCD_SYNC_OPTIONS_ANNOTATION] = [...new Set([...existing, ...options])].join(',');
-    }
-  }
-  if (usesFlux(engine) && policy.rebootProtected) annotations[FLUX_PRUNE_ANNOTATION] = FLUX_PRUNE_DISABLED;
-  if (usesFlux(engine) && policy.partialObject) annotations[FLUX_SSA_ANNOTATION] = FLUX_SSA_MERGE;
-  out.metadata = { ...(manifest.metadata ?? {}), annotations };
-  return out;
-}
-
-/** The Argo CD sync options a kind's objects carry. */
-export function argoCdSyncOptions(policy: KindPolicy): string[] {
-  const options: string[] = [];
-  if (policy.rebootProtected) options.push(...ARGOCD_REBOOT_PROTECTION);
-  if (policy.crdFromOperator) options.push(ARGOCD_SKIP_DRY_RUN);
-  if (policy.partialObject) options.push(ARGOCD_SERVER_SIDE_APPLY);
-  if (policy.pruneLast) options.push(ARGOCD_PRUNE_LAST);
-  return options;
 }

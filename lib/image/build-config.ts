@@ -59,7 +59,7 @@ export class ModuleBuildConfig extends Construct {
       { name: 'KERNEL_FULL_VERSION', value: kernel.full },
     ];
     const output = this.image.imageStream !== undefined
-      ? { to: { kind: 'ImageStreamTag', name: `${this.image.imageStream}:${this.image.tag}` } }
+      ? { to: { kind: 'ImageStreamTag', name: this.image.imageStreamTag } }
       : {
         to: { kind: 'DockerImage', name: this.image.image },
         ...(module.imagePullSecret ? { pushSecret: { name: module.imagePullSecret } } : {}),

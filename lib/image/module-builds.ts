@@ -56,6 +56,7 @@ export class ModuleBuilds extends Construct {
       const image: ModuleImage = {
         image: planned.image, tag: planned.tag, built: planned.origin !== ImageOrigin.PREBUILT,
         ...(planned.imageStream !== undefined ? { imageStream: planned.imageStream } : {}),
+        ...(planned.imageStreamTag !== undefined ? { imageStreamTag: planned.imageStreamTag } : {}),
       };
       if (planned.origin === ImageOrigin.PREBUILT) {
         if (!/@sha256:[a-f0-9]{64}$/.test(image.image)) {

@@ -35,7 +35,9 @@ export interface MachineConfigPoolProps {
 /**
  * A custom MachineConfigPool that inherits everything from `worker` (required by the MCO's
  * admission policy from OpenShift 4.18) and adds the MachineConfigs of its own role.
- * It is never paused: a paused pool also holds back certificate rotation.
+ * It has no `paused` field: pausing belongs to the administrator (an EUS-to-EUS upgrade pauses
+ * the worker and custom pools), and a `paused: false` in Git would make a server-side-applying
+ * engine such as Flux take the field over and unpause the pool at its next reconciliation.
  */
 export class MachineConfigPool extends Construct {
   public readonly name: string;
@@ -59,7 +61,6 @@ export class MachineConfigPool extends Construct {
         maxUnavailable: typeof props.maxUnavailable === 'number'
           ? mco.MachineConfigPoolSpecMaxUnavailable.fromNumber(props.maxUnavailable)
           : mco.MachineConfigPoolSpecMaxUnavailable.fromString(props.maxUnavailable),
-        paused: false,
       },
     });
   }

@@ -1,4 +1,5 @@
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
+import { ClusterDestination } from '../gitops/destination';
 import { LoaderKind } from '../module/kernel-module';
 import { KernelType } from '../node/kernel-type';
 import type { NvidiaGpuOperatorPlan } from '../presets/nvidia-gpu-operator';
@@ -98,8 +99,10 @@ export interface ModuleImagePlan {
   readonly image: string;
   /** The ImageStream that receives a build into the internal registry. @default - none */
   readonly imageStream?: string;
-  /** The image tag for this kernel (the kernel as NFD labels it). */
+  /** The kernel as an image tag (as NFD labels it; see `moduleImage`). */
   readonly tag: string;
+  /** The ImageStreamTag builds push to (`<stream>:<version>-<kernel tag>`). @default - none */
+  readonly imageStreamTag?: string;
 }
 
 /** Cluster-wide inputs of the pools' MachineConfigs. */
@@ -118,10 +121,8 @@ export interface KmmPlan {
   readonly kernelMapping: KmmKernelMapping;
 }
 
-/** Where GitOps applies the cluster's folder. */
-export interface DestinationPlan {
-  /** The API server Argo CD deploys to. */
-  readonly server: string;
+/** Where GitOps applies the cluster's folders (see `ClusterDestinationProps`). */
+export interface DestinationPlan extends ClusterDestination {
   /** The namespace of the cluster's namespaced objects (the loader namespace). */
   readonly namespace: string;
 }

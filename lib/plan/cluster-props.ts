@@ -1,10 +1,11 @@
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
+import { ClusterDestinationProps } from '../gitops/destination';
 import { LoaderKind } from '../module/kernel-module';
 import { KernelType } from '../node/kernel-type';
 import type { NvidiaGpuOperatorProps } from '../presets/nvidia-gpu-operator';
 
 /** One OpenShift cluster of the fleet, as the user describes it (fleet.yaml `clusters.<name>`). */
-export interface ClusterProps {
+export interface ClusterProps extends ClusterDestinationProps {
   /** The OpenShift release the cluster runs, a key of the fleet's release catalog. */
   readonly release: string;
   /** The release the cluster is upgrading to; its kernels need builds too. @default - no upgrade under way */
@@ -23,12 +24,6 @@ export interface ClusterProps {
    * every release the cluster runs. @default false
    */
   readonly rebootlessModuleFiles?: boolean;
-  /**
-   * The API server Argo CD deploys this cluster's folder to. Keep the default when each cluster
-   * runs its own Argo CD; a hub Argo CD managing many clusters needs each cluster's own server.
-   * @default 'https://kubernetes.default.svc'
-   */
-  readonly destinationServer?: string;
   /** Install the Node Feature Discovery operator (OLM) and an NFD instance, for your workloads (loaders do not need it). @default false */
   readonly installNodeFeatureDiscovery?: boolean;
   /** Install the Kernel Module Management operator through OLM (for `loader: kmm` modules). @default false */

@@ -1,7 +1,8 @@
 import { KmmKernelMapping } from '../delivery/kmm/kmm-kernel-mapping';
 import { checkKmmModules } from '../delivery/kmm/kmm-loaders';
 import { FleetValidationError, ProblemCollector } from '../errors';
-import { DESTINATION_SERVER_RULE, IN_CLUSTER_SERVER, isDestinationServer } from '../gitops/gitops-props';
+import { clusterDestination, destinationProblems } from '../gitops/destination';
+import { BootstrapMode } from '../gitops/gitops-props';
 import { KernelModule, LoaderKind } from '../module/kernel-module';
 import { DNS_LABEL_RULE, isDnsLabel, isLabelKey, isLabelValue, isPositiveIntOrPercent, LABEL_VALUE_RULE, POSITIVE_INT_OR_PERCENT_RULE } from '../names';
 import { IgnitionVersion } from '../node/ignition-version';
@@ -27,17 +28,17 @@ const RESERVED_POOLS = new Set(['master', 'worker', 'arbiter']);
  * Checks one cluster's definition against the fleet's catalogs and decides everything about it:
  * pools, kernels, module deployments, images, node settings, GitOps destination. Throws one
  * FleetValidationError listing every problem (paths start `clusters.<name>`); otherwise returns
- * a frozen `ClusterPlan`. Pure: same input, same plan; nothing is constructed.
+ * a frozen `ClusterPlan`. Pure: same input, same plan; nothing is constructed. `bootstrap` (the
+ * fleet's GitOps bootstrap mode) decides the default destination.
  */
-export function planCluster(name: string, props: ClusterProps, catalogs: FleetCatalogs): ClusterPlan {
+export function planCluster(name: string, props: ClusterProps, catalogs: FleetCatalogs, bootstrap: BootstrapMode = BootstrapMode.PER_CLUSTER): ClusterPlan {
   const problems = new ProblemCollector(['clusters', name]);
   const loaderNamespace = props.namespace ?? 'kmods-system';
   const defaultLoader = props.defaultLoader ?? LoaderKind.DAEMONSET;
-  const destinationServer = props.destinationServer ?? IN_CLUSTER_SERVER;
 
   if (!isDnsLabel(name, 40)) problems.add([], 'cluster name must be a DNS label of at most 40 characters', name, DNS_LABEL_RULE);
   if (!isDnsLabel(loaderNamespace)) problems.add(['namespace'], 'not a namespace name', loaderNamespace, DNS_LABEL_RULE);
-  if (!isDestinationServer(destinationServer)) problems.add(['destinationServer'], 'not an API server URL', destinationServer, DESTINATION_SERVER_RULE);
+  for (const p of destinationProblems(props)) problems.add(p.path, p.message, p.given, p.allowed);
   if (!Object.values(LoaderKind).includes(defaultLoader)) {
     problems.add(['defaultLoader'], 'unknown loader', defaultLoader, Object.values(LoaderKind).join(', '));
   }
@@ -56,6 +57,11 @@ export function planCluster(name: string, props: ClusterProps, catalogs: FleetCa
   const releases: OpenShiftRelease[] = upgradeTo ? [release!, upgradeTo] : [release!];
   const ignitionVersion = IgnitionVersion.resolve(releases, props.ignitionVersion, problems, ['ignitionVersion']);
   if (props.rebootlessModuleFiles) checkNodeDisruptionPolicySupport(releases, problems, ['rebootlessModuleFiles']);
+  if (props.clusterID !== undefined) {
+    for (const r of releases.filter((rel) => !rel.version.atLeast(4, 17))) {
+      problems.add(['clusterID'], `release ${r.version} has no ValidatingAdmissionPolicy v1 (OpenShift 4.17+), which the identity guard needs`, props.clusterID, 'no clusterID, or releases 4.17 and later');
+    }
+  }
   problems.throwIfAny();
 
   const pools: PoolPlan[] = [];
@@ -95,6 +101,7 @@ export function planCluster(name: string, props: ClusterProps, catalogs: FleetCa
       images.push({
         module: module.name, kernel: full, origin, image: image.image, tag: image.tag,
         ...(image.imageStream !== undefined ? { imageStream: image.imageStream } : {}),
+        ...(image.imageStreamTag !== undefined ? { imageStreamTag: image.imageStreamTag } : {}),
       });
     }
   }
@@ -113,7 +120,7 @@ export function planCluster(name: string, props: ClusterProps, catalogs: FleetCa
     node: { ignitionVersion: ignitionVersion.text, rebootlessModuleFiles: props.rebootlessModuleFiles ?? false },
     kmm: { installOperator: props.installKmmOperator ?? false, kernelMapping: kmmKernelMapping },
     installNodeFeatureDiscovery: props.installNodeFeatureDiscovery ?? false,
-    destination: { server: destinationServer, namespace: loaderNamespace },
+    destination: { ...clusterDestination(bootstrap, name, props), namespace: loaderNamespace },
     ...(nvidiaGpuOperator ? { nvidiaGpuOperator } : {}),
   });
   const kmmProblems = checkKmmModules(plan, catalogs);

@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import type { GitOpsEngine } from '../gitops/gitops-props';
 import { ClusterPlan } from '../plan/cluster-plan';
 import { FleetCatalogs } from '../plan/fleet-catalogs';
 
@@ -51,8 +50,8 @@ export function shortHash(text: string): string {
 /** Everything a cluster's folder is rendered from, besides the plan's own fields. */
 export interface ClusterInputContext {
   readonly catalogs: FleetCatalogs;
-  /** The GitOps engine the objects are annotated for. @default - none */
-  readonly gitopsEngine?: GitOpsEngine;
+  /** The fleet's GitOps settings (engines, node sync, …): they set annotations and folders. @default - none */
+  readonly gitops?: unknown;
   /** The library fingerprint (see libraryFingerprint). */
   readonly library: string;
 }
@@ -72,7 +71,7 @@ export function clusterInputHash(plan: ClusterPlan, context: ClusterInputContext
     const extra = [...new Set(pooled)].sort().map((m) => catalogEntryJson(context.catalogs.modules.tryGet(m)));
     return shortHash([
       JSON.stringify(context.library),
-      JSON.stringify(context.gitopsEngine ?? null),
+      canonicalJson(context.gitops ?? null),
       canonicalJson(plan),
       `[${releases.join(',')}]`,
       `[${modules.join(',')}]`,

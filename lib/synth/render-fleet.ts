@@ -1,8 +1,10 @@
 import { ApiObject, Chart, Yaml } from 'cdk8s';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { applyGitOpsPolicy } from '../gitops/sync-policy';
+import { applyGitOpsPolicy } from '../gitops/annotate';
+import { clusterFolderParts, splitClusterObjects } from '../gitops/cluster-layout';
 import { GitOpsEngine } from '../gitops/gitops-props';
+import { annotatePoolMachineConfigs } from '../gitops/pool-rollout';
 import { gitOpsClusterOf, GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
 import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
@@ -92,13 +94,14 @@ export interface EmittedFleet {
 
 /** Options of `renderClusterManifests`. */
 export interface RenderClusterOptions {
-  /** Annotate objects for this GitOps engine (sync waves, prune protection). @default - no GitOps annotations */
-  readonly gitopsEngine?: GitOpsEngine;
+  /** Annotate objects for these GitOps engines (sync waves, prune protection, pool rollouts). @default - no GitOps annotations */
+  readonly gitopsEngines?: ReadonlyArray<GitOpsEngine>;
 }
 
 /**
  * The resolved objects of one cluster: what `cluster.toJson()` returns, in construct order, with
- * the GitOps annotations (sync waves, prune protection) of `options.gitopsEngine`, when given.
+ * the GitOps annotations (sync waves, prune protection, the MachineConfigs each pool waits for)
+ * of `options.gitopsEngines`, when given.
  * Like cdk8s, it first runs every construct's validations (throwing the same "Validation
  * failed" error), then renders each ApiObject whose closest Chart is the cluster with
  * `ApiObject.toJson()` (resolving, sanitizing, JSON patches). It skips what `Chart.toJson()`
@@ -113,15 +116,15 @@ export function renderClusterManifests(cluster: Cluster, options: RenderClusterO
   const manifests = constructs
     .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === cluster)
     .map((o) => o.toJson() as Manifest);
-  const engine = options.gitopsEngine;
-  if (engine === undefined) return manifests;
-  return manifests.map((m) => {
+  const engines = options.gitopsEngines;
+  if (engines === undefined) return manifests;
+  return annotatePoolMachineConfigs(manifests.map((m) => {
     try {
-      return applyGitOpsPolicy(m, engine) as Manifest;
+      return applyGitOpsPolicy(m, engines) as Manifest;
     } catch (e) {
       throw new Error(`cluster "${cluster.name}": ${m.kind} ${m.metadata?.name}: ${e instanceof Error ? e.message : String(e)}`);
     }
-  });
+  }));
 }
 
 /**
@@ -160,36 +163,51 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
     // One cluster at a time: unless the user kept its chart (addCluster / cluster()), it is
     // rendered from its plan for this turn only and garbage afterwards.
     const cluster = fleet.chartForSynthesis(name);
-    const manifests = renderClusterManifests(cluster, { gitopsEngine: fleet.gitops?.engine });
-    const clusterWarnings = synthWarnings(cluster);
+    const manifests = renderClusterManifests(cluster, { gitopsEngines: fleet.gitops?.engines });
+    const clusterWarnings = [...synthWarnings(cluster)];
+    if (fleet.gitops && cluster.plan.destination.clusterID === undefined) {
+      clusterWarnings.push(`${cluster.name}: no clusterID: nothing refuses this cluster's objects on another cluster if its bootstrap or destination is aimed wrong; `
+        + 'set clusterID (oc get clusterversion version -o jsonpath=\'{.spec.clusterID}\')');
+    }
     warnings.push(...clusterWarnings);
     gitopsClusters.push(gitOpsClusterOf(cluster.plan));
-    errors.push(...checkManifests(`cluster "${cluster.name}"`, manifests), ...checkObjectSizes(`cluster "${cluster.name}"`, manifests));
-    const byFile = manifests.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const dir = `clusters/${cluster.name}`;
-    for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
-    options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
-    options.onCluster?.(cluster.name, byFile.map(([, m]) => m));
-    const view = byFile.map(([, m]) => gitOpsView(m));
+    const clusterErrors = [...checkManifests(`cluster "${cluster.name}"`, manifests), ...checkObjectSizes(`cluster "${cluster.name}"`, manifests)];
+    errors.push(...clusterErrors);
+    // Objects that failed the checks (e.g. a kind of unknown scope) cannot be placed in folders.
+    if (clusterErrors.length > 0) return;
+    // setup/ (identity guard, operator installs) is applied first; node/ holds node-level objects
+    // when they sync in maintenance windows.
+    const folders = splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined });
+    const all: Manifest[] = [];
+    for (const [sub, part] of clusterFolderParts(folders)) {
+      const dir = sub ? `clusters/${cluster.name}/${sub}` : `clusters/${cluster.name}`;
+      const byFile = part.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
+      options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
+      all.push(...byFile.map(([, m]) => m));
+      files += byFile.length + 1;
+    }
+    options.onCluster?.(cluster.name, all);
+    const view = all.map(gitOpsView);
     const viewHash = contentHash(view) ?? '';
     if (!views.has(viewHash)) views.set(viewHash, view);
     if (gitopsInputs) gitopsInputs.set(cluster.name, views.get(viewHash)!);
     perCluster.set(name, { view: viewHash, warnings: clusterWarnings, carried: false });
-    objects += byFile.length;
-    files += byFile.length + 1;
+    objects += all.length;
     report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
   });
+  if (errors.length > 0) throw new OutputCheckError(errors);
   // The GitOps wiring is derived from every cluster's objects (whitelists, RBAC, health checks):
   // its inputs are the settings, each cluster's destination and each cluster's view.
   const gitopsHash = gitopsInputs ? contentHash({
     settings: fleet.gitops,
-    clusters: gitopsClusters.map((c) => [c.name, c.destinationServer, c.loaderNamespace, perCluster.get(c.name)!.view]),
+    clusters: gitopsClusters.map((c) => [c, perCluster.get(c.name)!.view]),
   }) : undefined;
   const carriedGitOps = gitopsHash !== undefined ? options.carryOver?.gitops(gitopsHash) : undefined;
   if (carriedGitOps !== undefined) files += carriedGitOps;
-  for (const [file, object] of gitopsInputs && carriedGitOps === undefined ? renderGitOps(fleet, gitopsInputs, gitopsClusters) : []) {
+  for (const [file, object] of gitopsInputs && carriedGitOps === undefined ? renderGitOps(fleet.gitops, gitopsInputs, gitopsClusters) : []) {
     const isKustomization = object.kind === 'Kustomization' && object.apiVersion === 'kustomize.config.k8s.io/v1beta1';
-    if (!isKustomization && !file.startsWith('argocd/health-checks/')) errors.push(...checkManifests(file, [object]));
+    if (!isKustomization && !file.includes('/health-checks/')) errors.push(...checkManifests(file, [object]));
     options.onFile(file, Yaml.stringify(object));
     files += 1;
   }
@@ -218,10 +236,15 @@ export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): Ren
  */
 function gitOpsView(m: Manifest): Manifest {
   const { rules, roleRef } = m as { rules?: unknown; roleRef?: unknown };
+  const role = m.kind === 'MachineConfig' ? m.metadata.labels?.['machineconfiguration.openshift.io/role'] : undefined;
   return {
     apiVersion: m.apiVersion,
     kind: m.kind,
-    metadata: { name: m.metadata.name, ...(m.metadata.namespace !== undefined ? { namespace: m.metadata.namespace } : {}) },
+    metadata: {
+      name: m.metadata.name,
+      ...(m.metadata.namespace !== undefined ? { namespace: m.metadata.namespace } : {}),
+      ...(role !== undefined ? { labels: { 'machineconfiguration.openshift.io/role': role } } : {}),
+    },
     ...(rules !== undefined ? { rules } : {}),
     ...(roleRef !== undefined ? { roleRef } : {}),
   };

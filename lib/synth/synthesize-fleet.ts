@@ -94,7 +94,7 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
     const inputs = new Map<string, string | undefined>();
     const catalogs = { releases: fleet.releases, modules: fleet.modules };
     for (const name of fleet.clusterNames) {
-      inputs.set(name, fleet.keepsChart(name) ? undefined : clusterInputHash(fleet.plan(name), { catalogs, gitopsEngine: fleet.gitops?.engine, library }));
+      inputs.set(name, fleet.keepsChart(name) ? undefined : clusterInputHash(fleet.plan(name), { catalogs, gitops: fleet.gitops, library }));
     }
     const carryOver = previousState && carryFromPrevious(outdir, previousState, previous, inputs, (relative, source) => {
       stagedDir.carry(relative, source);

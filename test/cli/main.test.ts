@@ -2,12 +2,12 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../lib/cli/commands';
-import { kmods, REPO_ROOT } from './support/run-cli';
+import { kmods, REPO_ROOT, unknownKernelInventory } from './support/run-cli';
 
 describe('kmods dispatcher', () => {
   it('lists every command in --help and prints each command\'s own --help', () => {
     const table = commands();
-    expect(table.map((c) => c.name)).toEqual(['release import', 'check', 'plan']);
+    expect(table.map((c) => c.name)).toEqual(['init', 'release import', 'check', 'plan']);
     const top = kmods(['--help']);
     expect(top.code).toBe(0);
     for (const c of table) {
@@ -41,12 +41,13 @@ describe('kmods dispatcher', () => {
     expect(missing.stderr).toBe('kmods check: cannot read fleet file no/such/fleet.yaml: ENOENT\n');
   });
 
-  it('the package bin (bin/kmods.js) runs the same CLI with its exit code', () => {
+  it('the package bin (compiled lib/cli/main.ts) and the in-repo bin/kmods.js run the same CLI with its exit code', () => {
     const pkg = require(path.join(REPO_ROOT, 'package.json'));
-    expect(pkg.bin).toEqual({ kmods: 'bin/kmods.js' });
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, pkg.bin.kmods), 'check', '--cluster', 'gpu-prod', '--nodes',
-      path.join(REPO_ROOT, 'test', 'cli', 'fixtures', 'nodes-gpu-prod-unknown-kernel.json')], { cwd: REPO_ROOT, encoding: 'utf8' });
+    // The package ships the compiled CLI (npm run build: lib/ → build/); in the repository, bin/kmods.js runs the source.
+    expect(pkg.bin).toEqual({ kmods: 'build/cli/main.js' });
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'kmods.js'), 'check', '--cluster', 'gpu-staging', '--nodes',
+      unknownKernelInventory()], { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('FAIL node gpu-2');
+    expect(r.stdout).toContain('FAIL node rt-1');
   });
 });

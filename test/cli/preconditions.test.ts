@@ -22,11 +22,15 @@ describe('check: capability and version preconditions', () => {
   fs.writeFileSync(path.join(dir, 'managed.json'), registryConfig('Managed'));
 
   it('builds pushing to a Removed internal registry fail, naming the modules and offering imageRepository', () => {
-    const run = kmods(['check', '--cluster', 'lab', '--image-registry', path.join(dir, 'removed.json')]);
+    // The example's kmods-demo pushes to quay.io; without imageRepository its builds go to the internal registry.
+    const text = fs.readFileSync(EXAMPLE_FLEET, 'utf8').replace('    imageRepository: quay.io/example/kmods-demo\n    imagePullSecret: kmods-registry\n', '');
+    expect(text).not.toContain('imageRepository: quay.io/example/kmods-demo');
+    fs.writeFileSync(path.join(dir, 'internal.yaml'), text);
+    const run = kmods(['check', '--fleet', path.join(dir, 'internal.yaml'), '--cluster', 'lab', '--image-registry', path.join(dir, 'removed.json')]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('FAIL: cluster lab: builds of simple-kmod push to the internal image registry, which is Removed on this cluster: '
-      + 'set imageRepository (and imagePullSecret) on module simple-kmod to push to a registry of your own');
-    const ok = kmods(['check', '--cluster', 'lab', '--image-registry', path.join(dir, 'managed.json')]);
+    expect(run.stdout).toContain('FAIL: cluster lab: builds of kmods-demo push to the internal image registry, which is Removed on this cluster: '
+      + 'set imageRepository (and imagePullSecret) on module kmods-demo to push to a registry of your own');
+    const ok = kmods(['check', '--fleet', path.join(dir, 'internal.yaml'), '--cluster', 'lab', '--image-registry', path.join(dir, 'managed.json')]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).not.toContain('registry');
     // Prebuilt images through KMM need no registry: storage-prod has nothing to say.
@@ -34,9 +38,8 @@ describe('check: capability and version preconditions', () => {
   });
 
   it('with imageRepository set, the Removed registry does not matter', () => {
-    const text = fs.readFileSync(EXAMPLE_FLEET, 'utf8').replace('    loader: daemonset\n    rollout: RollingUpdate', '    imageRepository: quay.io/acme/simple-kmod\n    loader: daemonset\n    rollout: RollingUpdate');
-    fs.writeFileSync(path.join(dir, 'fleet.yaml'), text);
-    const run = kmods(['check', '--fleet', path.join(dir, 'fleet.yaml'), '--cluster', 'lab', '--image-registry', path.join(dir, 'removed.json')]);
+    // The example fleet as committed: kmods-demo pushes to quay.io/example/kmods-demo.
+    const run = kmods(['check', '--cluster', 'lab', '--image-registry', path.join(dir, 'removed.json')]);
     expect(run.stdout).toBe('');
     expect(run.code).toBe(0);
   });

@@ -53,7 +53,7 @@ describe('kmods release import', () => {
     // The imported release is usable at once: the walk to it shows what still needs building.
     const walk = kmods(['check', '--fleet', 'fleet.yaml', '--cluster', 'lab', '--upgrade-to', '4.19.5'], { cwd: dir });
     expect(walk.code).toBe(1);
-    expect(walk.stdout).toContain('simple-kmod: kernel 5.14.0-570.28.1.el9_6.x86_64 belongs to release 4.19.5, which cluster lab neither runs nor upgrades to');
+    expect(walk.stdout).toContain('kmods-demo: kernel 5.14.0-570.28.1.el9_6.x86_64 belongs to release 4.19.5, which cluster lab neither runs nor upgrades to');
   });
 
   it('updates an existing release in place: new digest and RHCOS build, example flag dropped, comments kept', () => {
@@ -68,7 +68,7 @@ describe('kmods release import', () => {
     expect(text).toContain(`  "4.18.12":\n    kernel: 5.14.0-427.50.1.el9_4.x86_64\n    realtimeKernel: 5.14.0-427.50.1.el9_4.x86_64+rt\n    rhcosVersion: 418.94.202501221327-0\n    driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${digest}\n`);
     // Comments before and after the release are intact.
     expect(text).toContain('# EXAMPLE DATA: the kernels, RHCOS builds and Driver Toolkit digests below are examples');
-    expect(text).toContain('  # NVIDIA open GPU kernel modules, built from source on the Driver Toolkit per kernel.');
+    expect(text).toContain('  # IBM Storage Scale (GPFS) portability layer: the preset loads tracedev, mmfslinux, mmfs26 in');
     expect(text.split('\n').length).toBe(example.split('\n').length - 1);
     // Importing the same data again changes nothing.
     const again = kmods(['release', 'import', '--fleet', 'fleet.yaml', '--release-info', 'info.json', '--dtk', fixture('driver-toolkit-release-4.18.12.json')], { cwd: dir });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FleetValidationError } from '../../lib/errors';
 import { Fleet } from '../../lib/fleet/fleet';
-import { GitOpsEngine, IN_CLUSTER_SERVER, resolveGitOps } from '../../lib/gitops/gitops-props';
+import { BootstrapMode, GitOpsEngine, IN_CLUSTER_SERVER, resolveGitOps } from '../../lib/gitops/gitops-props';
 import { TEST_RELEASES } from '../support/test-fleet';
 
 function problemsOf(fn: () => unknown): Array<{ path: string; message: string }> {
@@ -16,10 +16,27 @@ function problemsOf(fn: () => unknown): Array<{ path: string; message: string }>
 
 describe('GitOpsProps', () => {
   it('fills in the documented defaults', () => {
-    expect(resolveGitOps({ engine: GitOpsEngine.ARGOCD, repoURL: 'git@github.com:acme/fleet.git' })).toEqual({
-      engine: 'argocd', repoURL: 'git@github.com:acme/fleet.git', revision: 'main', argocdNamespace: 'openshift-gitops',
+    expect(resolveGitOps({ engines: [GitOpsEngine.ARGOCD], repoURL: 'git@github.com:acme/fleet.git' })).toEqual({
+      engines: ['argocd'], bootstrap: 'per-cluster', repoURL: 'git@github.com:acme/fleet.git', revision: 'main', argocdNamespace: 'openshift-gitops',
       argocdInstance: 'openshift-gitops', applicationSet: false, fluxNamespace: 'flux-system', fluxTimeout: '90m', pathPrefix: 'dist',
     });
+  });
+
+  it('takes engines as a list, in a fixed order, and still reads the older engine field', () => {
+    const engines = (props: object) => resolveGitOps({ repoURL: 'https://h/r.git', ...props }).engines;
+    expect(engines({ engines: ['flux', 'argocd'] })).toEqual(['argocd', 'flux']);
+    expect(engines({ engines: ['flux'] })).toEqual(['flux']);
+    expect(engines({ engine: 'both' })).toEqual(['argocd', 'flux']);
+    expect(engines({ engine: 'argocd' })).toEqual(['argocd']);
+    const problems = (props: object) => problemsOf(() => resolveGitOps({ repoURL: 'https://h/r.git', ...props } as never));
+    expect(problems({})).toEqual([{ path: 'gitops.engines', message: 'missing: the GitOps engines to generate wiring for' }]);
+    expect(problems({ engines: [] })).toEqual([{ path: 'gitops.engines', message: 'a non-empty list of GitOps engines' }]);
+    expect(problems({ engines: ['argocd', 'both'] })).toEqual([{ path: 'gitops.engines.1', message: 'unknown GitOps engine' }]);
+    expect(problems({ engines: ['flux'], engine: 'flux' })).toEqual([{ path: 'gitops.engine', message: 'give engines or engine, not both' }]);
+    expect(problems({ engines: ['flux'], bootstrap: 'everywhere' })).toEqual([{ path: 'gitops.bootstrap', message: 'unknown bootstrap mode' }]);
+    expect(problems({ engines: ['flux'], repoSecret: 'Bad Name' })).toEqual([{ path: 'gitops.repoSecret', message: 'not a Secret name' }]);
+    expect(resolveGitOps({ engines: [GitOpsEngine.FLUX], bootstrap: BootstrapMode.HUB, repoURL: 'https://h/r.git', repoSecret: 'git-creds' }))
+      .toMatchObject({ bootstrap: 'hub', repoSecret: 'git-creds' });
   });
 
   it('reports every bad field under gitops.<field>', () => {
@@ -43,17 +60,17 @@ describe('GitOpsProps', () => {
   });
 });
 
-describe('Cluster destinationServer', () => {
+describe('Cluster destination', () => {
   const fleet = () => new Fleet({ releases: TEST_RELEASES });
 
   it('defaults to the in-cluster API server', () => {
-    expect(fleet().addCluster('a', { release: '4.18.12', pools: { gpu: {} } }).destinationServer).toBe(IN_CLUSTER_SERVER);
+    expect(fleet().addCluster('a', { release: '4.18.12', pools: { gpu: {} } }).destination.argocd).toEqual({ server: IN_CLUSTER_SERVER });
     expect(IN_CLUSTER_SERVER).toBe('https://kubernetes.default.svc');
   });
 
   it('takes a hub-managed cluster\'s own API server and rejects anything but an https URL', () => {
-    expect(fleet().addCluster('a', { release: '4.18.12', destinationServer: 'https://api.a.example.com:6443', pools: { gpu: {} } }).destinationServer)
-      .toBe('https://api.a.example.com:6443');
+    expect(fleet().addCluster('a', { release: '4.18.12', destinationServer: 'https://api.a.example.com:6443', pools: { gpu: {} } }).destination.argocd)
+      .toEqual({ server: 'https://api.a.example.com:6443' });
     expect(problemsOf(() => fleet().addCluster('b', { release: '4.18.12', destinationServer: 'http://api.b:6443', pools: { gpu: {} } })))
       .toEqual([{ path: 'clusters.b.destinationServer', message: 'value has the wrong form' }]);
   });

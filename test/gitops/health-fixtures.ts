@@ -20,17 +20,20 @@ export interface HealthFixture {
 const MCP = 'machineconfiguration.openshift.io';
 const cond = (type: string, status: 'True' | 'False', message = '', reason = '') => ({ type, status, message, reason, lastTransitionTime: '2025-01-01T00:00:00Z' });
 
-function pool(status: any, extra: { generation?: number; paused?: boolean } = {}): any {
+function pool(status: any, extra: { generation?: number; paused?: boolean; machineConfigs?: string } = {}): any {
   return {
     apiVersion: `${MCP}/v1`,
     kind: 'MachineConfigPool',
-    metadata: { name: 'gpu', generation: extra.generation ?? 3 },
+    metadata: {
+      name: 'gpu', generation: extra.generation ?? 3,
+      ...(extra.machineConfigs !== undefined ? { annotations: { 'cdk8s-kmods.io/machine-configs': extra.machineConfigs } } : {}),
+    },
     spec: { paused: extra.paused ?? false, maxUnavailable: 1 },
     ...(status === undefined ? {} : { status }),
   };
 }
 
-function poolStatus(p: { updated: number; ready: number; machines?: number; degraded?: number; conditions: any[]; observedGeneration?: number }): any {
+function poolStatus(p: { updated: number; ready: number; machines?: number; degraded?: number; conditions: any[]; observedGeneration?: number; source?: string[] }): any {
   return {
     observedGeneration: p.observedGeneration ?? 3,
     machineCount: p.machines ?? 4,
@@ -38,7 +41,10 @@ function poolStatus(p: { updated: number; ready: number; machines?: number; degr
     readyMachineCount: p.ready,
     unavailableMachineCount: (p.machines ?? 4) - p.ready,
     degradedMachineCount: p.degraded ?? 0,
-    configuration: { name: 'rendered-gpu-0123456789abcdef' },
+    configuration: {
+      name: 'rendered-gpu-0123456789abcdef',
+      ...(p.source !== undefined ? { source: p.source.map((name) => ({ apiVersion: 'machineconfiguration.openshift.io/v1', kind: 'MachineConfig', name })) } : {}),
+    },
     conditions: p.conditions,
   };
 }
@@ -56,7 +62,18 @@ function module(status: any, devicePlugin = false): any {
   };
 }
 
+function machineConfiguration(status: any): any {
+  return {
+    apiVersion: 'operator.openshift.io/v1',
+    kind: 'MachineConfiguration',
+    metadata: { name: 'cluster', generation: 2 },
+    spec: { nodeDisruptionPolicy: { files: [{ path: '/etc/modprobe.d/cdk8s-kmods-blacklist.conf', actions: [{ type: 'None' }] }] } },
+    ...(status === undefined ? {} : { status }),
+  };
+}
+
 function buildConfig(triggers: any[], lastVersion: number | undefined, annotations?: Record<string, string>): any {
+
   return {
     apiVersion: 'build.openshift.io/v1',
     kind: 'BuildConfig',
@@ -98,10 +115,29 @@ export const HEALTH_FIXTURES: ReadonlyArray<HealthFixture> = [
   { name: 'paused pool with pending updates', group: MCP, kind: 'MachineConfigPool',
     obj: pool(poolStatus({ updated: 2, ready: 4, conditions: [cond('Updated', 'False'), cond('Updating', 'False')] }), { paused: true }),
     argo: 'Suspended', message: ['paused', '2 of 4 machines updated'], flux: 'InProgress' },
+  // Argo CD only: Flux gets the same rule baked into each cluster's expression (test/gitops/pool-rollout.test.ts).
+  { name: 'pool still Updated on the old config right after its MachineConfigs were synced', group: MCP, kind: 'MachineConfigPool',
+    obj: pool(poolStatus({ updated: 4, ready: 4, conditions: UPDATED, source: ['00-worker', '99-gpu-ssh'] }), { machineConfigs: '99-gpu-blacklist,99-gpu-modules-load' }),
+    argo: 'Progressing', message: ['roll out 99-gpu-blacklist, 99-gpu-modules-load', '4 of 4 machines updated'] },
+  { name: 'pool whose machines run its MachineConfigs', group: MCP, kind: 'MachineConfigPool',
+    obj: pool(poolStatus({ updated: 4, ready: 4, conditions: UPDATED, source: ['00-worker', '99-gpu-blacklist', '99-gpu-modules-load'] }), { machineConfigs: '99-gpu-blacklist,99-gpu-modules-load' }),
+    argo: 'Healthy', message: ['all 4 machines'] },
   { name: 'pool without status', group: MCP, kind: 'MachineConfigPool', obj: pool(undefined),
     argo: 'Progressing', message: ['waiting for the machine-config operator'], flux: 'Unknown' },
   { name: 'pool with empty status', group: MCP, kind: 'MachineConfigPool', obj: pool({}),
     argo: 'Progressing', message: ['waiting for the machine-config operator'], flux: 'InProgress' },
+
+  // MachineConfiguration (node disruption policies)
+  { name: 'node disruption policy not yet published', group: 'operator.openshift.io', kind: 'MachineConfiguration',
+    obj: machineConfiguration({ nodeDisruptionPolicyStatus: { clusterPolicies: { files: [{ path: '/etc/mco/proxy', actions: [{ type: 'None' }] }] } } }),
+    argo: 'Progressing', message: ['/etc/modprobe.d/cdk8s-kmods-blacklist.conf'], flux: 'InProgress' },
+  { name: 'node disruption policy published', group: 'operator.openshift.io', kind: 'MachineConfiguration',
+    obj: machineConfiguration({ nodeDisruptionPolicyStatus: { clusterPolicies: { files: [
+      { path: '/etc/mco/proxy', actions: [{ type: 'None' }] }, { path: '/etc/modprobe.d/cdk8s-kmods-blacklist.conf', actions: [{ type: 'None' }] },
+    ] } } }),
+    argo: 'Healthy', message: ['1 file'], flux: 'Current' },
+  { name: 'machine configuration without status', group: 'operator.openshift.io', kind: 'MachineConfiguration', obj: machineConfiguration(undefined),
+    argo: 'Progressing', message: ['/etc/modprobe.d/cdk8s-kmods-blacklist.conf'], flux: 'Unknown' },
 
   // KMM Module
   { name: 'module partly loaded', group: 'kmm.sigs.x-k8s.io', kind: 'Module',

@@ -2,13 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { parse } from 'yaml';
+import { sharedAvailable as sharedFolderAvailable, sharedDir } from '../support/shared-dir';
 
-/** The upstream CRDs and schemas, beside the repository (never copied into it). */
-export const SHARED_DIR = path.resolve(__dirname, '..', '..', '..', 'shared');
-export const sharedAvailable = fs.existsSync(path.join(SHARED_DIR, 'crds'));
-if (!sharedAvailable && process.env.CI === 'true') {
-  throw new Error(`${SHARED_DIR}/crds is missing; tests need the upstream CRDs there in CI`);
-}
+/** The upstream CRDs and schemas, beside the repository (never copied into it; `KMODS_SHARED_DIR` overrides). */
+export const SHARED_DIR = sharedDir();
+/** False (with the reason printed) outside CI when ../shared is missing; under CI a missing folder throws. */
+export const sharedAvailable = sharedFolderAvailable();
 
 /** The CRD files under ../shared/crds, parsed. */
 export function loadCrds(): any[] {

@@ -102,7 +102,7 @@ describe('ModuleBuilds', () => {
       expect(b.spec.source.secrets).toBeUndefined();
       expect(b.spec.output.to.kind).toBe('ImageStreamTag');
       const tag = b.metadata.annotations!['cdk8s-kmods.io/kernel-full-version'].replace(/\+/g, '_');
-      expect(b.spec.output.to.name).toBe(`simple-kmod:${tag}`);
+      expect(b.spec.output.to.name).toBe(`simple-kmod:1.0.0-${tag}`);
       expect(b.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
     }
     const streams = manifests.filter((o) => o.kind === 'ImageStream');

@@ -63,10 +63,10 @@ describe('registerKind', () => {
   it('refuses a scope or resource name that contradicts the API, a kind the library generates, and hostile names', () => {
     expect(() => registerKind({ group: 'machineconfiguration.openshift.io', kind: 'KubeletConfig', namespaced: true }))
       .toThrow(/defines KubeletConfig as cluster-scoped; given namespaced: true/);
-    expect(() => registerKind({ group: 'machineconfiguration.openshift.io', kind: 'KubeletConfig', namespaced: false, resource: 'kubeletconfigz' }))
-      .toThrow(/resource name is "kubeletconfigs"/);
-    // The GPU Operator preset generates ClusterPolicy, so the library owns its policy.
-    expect(() => registerKind({ group: 'nvidia.com', kind: 'ClusterPolicy', namespaced: false, syncPolicy: { wave: 1 } }))
+    expect(() => registerKind({ group: 'nfd.k8s-sigs.io', kind: 'NodeFeatureGroup', namespaced: true, resource: 'nodefeaturegroup' }))
+      .toThrow(/resource name is "nodefeaturegroups"/);
+    // The GPU Operator preset generates ClusterPolicy: its GitOps policy is the library's.
+    expect(() => registerKind({ group: 'nvidia.com', kind: 'ClusterPolicy', namespaced: false }))
       .toThrow(/the library generates this kind/);
     expect(() => registerKind({ group: 'machineconfiguration.openshift.io', kind: 'MachineConfig', namespaced: false, syncPolicy: { rebootProtected: false } }))
       .toThrow(/the library generates this kind/);
@@ -86,7 +86,7 @@ describe('registerKind', () => {
   });
 
   it('adds a sync policy to a kind the table knows, keeping the table\'s resource name', () => {
-    const reg = registerKind({ group: 'machineconfiguration.openshift.io', kind: 'ContainerRuntimeConfig', namespaced: false, syncPolicy: { wave: 7 } });
-    expect(reg.resource).toBe('containerruntimeconfigs');
+    const reg = registerKind({ group: 'nfd.k8s-sigs.io', kind: 'NodeFeature', namespaced: true, syncPolicy: { wave: 7 } });
+    expect(reg.resource).toBe('nodefeatures');
   });
 });

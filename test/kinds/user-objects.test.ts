@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { Fleet } from '../../lib/fleet/fleet';
 import { GitOpsEngine } from '../../lib/gitops/gitops-props';
 import { registerKind } from '../../lib/gitops/kind-registration';
-import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ARGOCD_SYNC_WAVE_ANNOTATION, FLUX_PRUNE_ANNOTATION, SyncWave } from '../../lib/gitops/sync-policy';
+import { ARGOCD_SYNC_OPTIONS_ANNOTATION, ARGOCD_SYNC_WAVE_ANNOTATION } from '../../lib/gitops/argocd/argocd-engine';
+import { FLUX_PRUNE_ANNOTATION } from '../../lib/gitops/flux/flux-engine';
+import { SyncWave } from '../../lib/gitops/sync-policy';
 import { renderFleet } from '../../lib/synth/render-fleet';
 import { tempDir } from '../support/repo';
 import { GIT_MODULE, TEST_RELEASES } from '../support/test-fleet';
@@ -57,9 +59,10 @@ describe.skipIf(!sharedAvailable())('objects a user adds to a cluster chart', ()
     expect(validateManifest({ ...find('KubeletConfig'), metadata: { ...find('KubeletConfig').metadata, namespace: 'x' } }).join()).toMatch(/namespace/);
   });
 
-  it('get a sync policy: the library\'s own for ClusterPolicy (the GPU Operator preset generates it), the default after everything else for KubeletConfig; dry run skipped only for the operator-installed CRD', () => {
+  it('get the default sync policy (after everything the library generates) unless the library generates the kind; dry run skipped only for the operator-installed CRD', () => {
     const policy = find('ClusterPolicy').metadata.annotations;
     const kubelet = find('KubeletConfig').metadata.annotations;
+    // ClusterPolicy is a kind the GPU Operator preset generates: a user's one gets the library's wave for it.
     expect(policy[ARGOCD_SYNC_WAVE_ANNOTATION]).toBe(String(SyncWave.OPERATOR_CONFIG));
     expect(kubelet[ARGOCD_SYNC_WAVE_ANNOTATION]).toBe(String(SyncWave.OTHER));
     const waves = objects.filter((o) => o.kind !== 'KubeletConfig').map((o) => Number(o.metadata.annotations?.[ARGOCD_SYNC_WAVE_ANNOTATION]));

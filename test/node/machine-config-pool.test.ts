@@ -38,14 +38,14 @@ describe('MachineConfigPool', () => {
     expect(admittedByCustomPoolPolicy({ spec: { machineConfigSelector: { matchLabels: { [ROLE_LABEL]: 'gpu' } } } })).toBe(false);
   });
 
-  test('node selector, maxUnavailable, never paused, pool label for KubeletConfig selectors', () => {
+  test('node selector, maxUnavailable, no paused field (left to the administrator), pool label for KubeletConfig selectors', () => {
     const [gpu, storage] = pools;
     expect(gpu.spec.nodeSelector).toEqual({ matchLabels: { 'node-role.kubernetes.io/gpu': '' } });
     expect(storage.spec.nodeSelector).toEqual({ matchLabels: { 'node-role.kubernetes.io/storage': '', 'example.com/rack': 'a' } });
     expect(gpu.spec.maxUnavailable).toBe('25%');
     expect(storage.spec.maxUnavailable).toBe(1);
     for (const p of pools) {
-      expect(p.spec.paused).toBe(false);
+      expect(p.spec).not.toHaveProperty('paused');
       expect(p.metadata.labels[`pools.operator.machineconfiguration.openshift.io/${p.metadata.name}`]).toBe('');
     }
   });

@@ -75,7 +75,7 @@ describe('ClusterPlan', () => {
       ['simple-kmod', ['gpu', 'rt'], 4, LoaderKind.DAEMONSET],
     ]);
     expect(plan.node).toEqual({ ignitionVersion: '3.4.0', rebootlessModuleFiles: false });
-    expect(plan.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'kmods' });
+    expect(plan.destination).toEqual({ cluster: 'mixed', argocd: { server: 'https://kubernetes.default.svc' }, namespace: 'kmods' });
   });
 
   test('names the image of every (module, kernel), and the rendered objects use exactly those images', () => {
@@ -140,7 +140,7 @@ describe('renderers take the plan, not a parent construct', () => {
   test('builds, loaders and KMM render the same objects in a bare Chart as inside the Cluster', () => {
     const { fleet, cluster, plan } = mixedFleet();
     const catalogs = { releases: fleet.releases, modules: fleet.modules };
-    const bare = new Chart(new App({ outdir: '.cdk8s-unused' }), 'bare', { labels: { ...MANAGED_BY_LABELS } });
+    const bare = new Chart(new App({ outdir: '.cdk8s-unused' }), 'bare', { labels: { ...MANAGED_BY_LABELS, 'cdk8s-kmods.io/cluster': 'mixed' } });
     new ModuleBuilds(bare, 'Builds', { plan, catalogs });
     new ModuleLoaders(bare, 'Loaders', { plan, catalogs, labels: MANAGED_BY_LABELS });
     new KmmLoaders(bare, 'Kmm', { plan, catalogs, labels: MANAGED_BY_LABELS });

@@ -54,8 +54,8 @@ export function clusterFolderProblems(dir: string): string[] {
   } catch (e) {
     return [(e as Error).message];
   }
-  if (built.length !== resources.length) {
-    problems.push(`${dir}: kubectl kustomize yields ${built.length} objects for ${resources.length} listed resources`);
+  if (built.length !== expected.length) {
+    problems.push(`${dir}: kubectl kustomize yields ${built.length} objects for the ${expected.length} objects of its ${resources.length} listed resources`);
   }
   const missing = expected.filter((id) => !built.includes(id));
   const extra = built.filter((id) => !expected.includes(id));

@@ -1,3 +1,4 @@
+import type { ClusterProps } from '../../lib/plan/cluster-props';
 import { Fleet, FleetProps } from '../../lib/fleet/fleet';
 import { GitOpsEngine, GitOpsProps } from '../../lib/gitops/gitops-props';
 import { KernelModuleProps, LoaderKind } from '../../lib/module/kernel-module';
@@ -116,27 +117,48 @@ export function upgradingCluster(fleet = buildFleet()) {
   });
 }
 
+export const GPU_PROD_ID = '11111111-2222-4333-8444-555555555555';
+export const EDGE_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
 /**
- * Two clusters: gpu-prod (two pools, a git-built module loaded by DaemonSets, an upgrade under
- * way so every module needs two kernels, a hub destination server) and edge-1 (one pool, a
- * prebuilt module loaded by KMM, also upgrading so it gets a PreflightValidationOCP).
+ * The GitOps fixture fleet: two clusters covering every kind the GitOps wiring treats specially.
+ * - gpu-prod: two pools, a git-built module loaded by DaemonSets, an upgrade under way (two
+ *   kernels), Node Feature Discovery installed through OLM, an identity guard;
+ * - edge-1: a prebuilt module loaded by KMM, the KMM operator installed through OLM, an upgrade
+ *   (PreflightValidationOCP), rebootless module files (MachineConfiguration), an identity guard.
+ * `clusters` overrides props per cluster.
  */
-export function gitopsTestFleet(gitops: Partial<GitOpsProps> = {}): Fleet {
+export function gitopsTestFleet(gitops: Partial<GitOpsProps> = {}, clusters: Record<string, Partial<ClusterProps>> = {}): Fleet {
   const fleet = new Fleet({
     releases: TEST_RELEASES,
-    modules: [GIT_MODULE, { ...PREBUILT_MODULE, loader: LoaderKind.KMM }],
-    gitops: { engine: GitOpsEngine.BOTH, repoURL: 'https://git.example.com/platform/fleet.git', ...gitops },
+    modules: [GIT_MODULE, { ...PREBUILT_MODULE, loader: LoaderKind.KMM, blacklist: ['nouveau'] }],
+    gitops: {
+      ...(gitops.engine === undefined ? { engines: [GitOpsEngine.ARGOCD, GitOpsEngine.FLUX] } : {}),
+      repoURL: 'https://git.example.com/platform/fleet.git',
+      ...gitops,
+    },
   });
   fleet.addCluster('gpu-prod', {
     release: '4.18.12',
     upgradeTo: '4.19.3',
-    destinationServer: 'https://api.gpu-prod.example.com:6443',
+    clusterID: GPU_PROD_ID,
+    installNodeFeatureDiscovery: true,
     pools: {
       gpu: { nodeSelector: { 'kmods.example.com/pool': 'gpu' }, modules: ['simple-kmod'], extensions: ['kernel-devel'] },
       storage: { nodeSelector: { 'kmods.example.com/pool': 'storage' } },
     },
+    ...clusters['gpu-prod'],
   });
-  fleet.addCluster('edge-1', { release: '4.18.12', upgradeTo: '4.19.3', namespace: 'edge-kmods', pools: { nic: { modules: ['gpfs'] } } });
+  fleet.addCluster('edge-1', {
+    release: '4.18.12',
+    upgradeTo: '4.19.3',
+    namespace: 'edge-kmods',
+    clusterID: EDGE_ID,
+    installKmmOperator: true,
+    rebootlessModuleFiles: true,
+    pools: { nic: { modules: ['gpfs'] } },
+    ...clusters['edge-1'],
+  });
   return fleet;
 }
 

@@ -3,7 +3,8 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { describe, expect, test } from 'vitest';
 import { loadFleetFile } from '../../lib/fleet-file/fleet-file';
 import { Manifest, manifestFileName } from '../../lib/synth/manifest';
-import { applyGitOpsPolicy } from '../../lib/gitops/sync-policy';
+import { applyGitOpsPolicy } from '../../lib/gitops/annotate';
+import { annotatePoolMachineConfigs } from '../../lib/gitops/pool-rollout';
 import { renderClusterManifests } from '../../lib/synth/render-fleet';
 import { REPO_ROOT } from '../support/repo';
 import { testFleet } from '../support/test-fleet';
@@ -16,10 +17,10 @@ describe('renderClusterManifests (cluster.toJson() without the per-chart depende
     const fleet = loadFleetFile(path.join(REPO_ROOT, 'apps', 'fleet.yaml'));
     expect(fleet.clusters.length).toBeGreaterThan(1);
     for (const cluster of fleet.clusters) {
-      const engine = fleet.gitops!.engine;
-      const ours = renderClusterManifests(cluster, { gitopsEngine: engine });
+      const engines = fleet.gitops!.engines;
+      const ours = renderClusterManifests(cluster, { gitopsEngines: engines });
       expect(ours.length).toBeGreaterThan(0);
-      const cdk8s = (cluster.toJson() as Manifest[]).map((m) => applyGitOpsPolicy(m, engine) as Manifest);
+      const cdk8s = annotatePoolMachineConfigs((cluster.toJson() as Manifest[]).map((m) => applyGitOpsPolicy(m, engines) as Manifest));
       expect(byFile(ours)).toEqual(byFile(cdk8s));
     }
   });

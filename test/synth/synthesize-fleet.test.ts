@@ -37,14 +37,17 @@ describe('synthesizeFleet', () => {
     expect(clusters.length).toBe(report.clusters);
     let objects = 0;
     for (const cluster of clusters) {
-      const dir = path.join(out, 'clusters', cluster);
-      const files = fs.readdirSync(dir).filter((f) => f !== 'kustomization.yaml').sort();
-      const kustomization = fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8');
-      expect(kustomization).toContain('kind: Kustomization');
-      const listed = kustomization.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
-      expect(listed).toEqual(files);
-      for (const f of files) expect(f).toMatch(/^([a-z0-9.-]+_)?[a-z]+_[a-z0-9.-]+\.yaml$/);
-      objects += files.length;
+      // The cluster folder and, when it has one, its setup/ folder (applied first).
+      const dirs = [path.join(out, 'clusters', cluster), path.join(out, 'clusters', cluster, 'setup')].filter((d) => fs.existsSync(d));
+      for (const dir of dirs) {
+        const files = fs.readdirSync(dir).filter((f) => f !== 'kustomization.yaml' && fs.statSync(path.join(dir, f)).isFile()).sort();
+        const kustomization = fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8');
+        expect(kustomization).toContain('kind: Kustomization');
+        const listed = kustomization.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+        expect(listed).toEqual(files);
+        for (const f of files) expect(f).toMatch(/^([a-z0-9.-]+_)?[a-z]+_[a-z0-9.-]+\.yaml$/);
+        objects += files.length;
+      }
     }
     expect(objects).toBe(report.objects);
   });

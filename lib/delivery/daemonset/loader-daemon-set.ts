@@ -11,8 +11,6 @@ import { LOADER_PATHS, NODE_NAME_ENV, sysfsModuleName } from './loader-script';
 
 /** Name of the container that loads the module (it runs the loader image, not the module image). */
 export const LOADER_CONTAINER = 'loader';
-/** The annotation OpenShift's image trigger controller reads. */
-export const IMAGE_TRIGGER_ANNOTATION = 'image.openshift.io/triggers';
 /** Where a kernel's init container sees its slice of the module-images volume. */
 const COPY_TARGET = '/kmods-out';
 
@@ -105,7 +103,6 @@ export class LoaderDaemonSet extends Construct {
     const podLabels = { ...selectorLabels, 'app.kubernetes.io/component': 'loader', 'app.kubernetes.io/part-of': module.name };
 
     const images = new Map<string, string>();
-    const triggers: unknown[] = [];
     const initContainers: Container[] = [];
     for (const kernel of pool.kernels) {
       const image = moduleImage(module, kernel, namespace);
@@ -125,12 +122,6 @@ export class LoaderDaemonSet extends Construct {
           resources: { requests: { cpu: Quantity.fromString('10m'), memory: Quantity.fromString('16Mi') } },
           volumeMounts: [{ name: 'module-images', mountPath: COPY_TARGET, subPath }],
         });
-        if (image.imageStream !== undefined) {
-          triggers.push({
-            from: { kind: 'ImageStreamTag', name: `${image.imageStream}:${image.tag}` },
-            fieldPath: `spec.template.spec.initContainers[?(@.name=="${name}")].image`,
-          });
-        }
       }
     }
     this.moduleImages = images;
@@ -165,7 +156,6 @@ export class LoaderDaemonSet extends Construct {
         name: this.name,
         namespace,
         labels: { ...props.labels, ...podLabels },
-        ...(triggers.length > 0 ? { annotations: { [IMAGE_TRIGGER_ANNOTATION]: JSON.stringify(triggers) } } : {}),
       },
       spec: {
         selector: { matchLabels: selectorLabels },

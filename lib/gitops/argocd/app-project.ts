@@ -2,13 +2,11 @@ import * as argo from '../../imports/argoproj.io';
 import { Construct } from 'constructs';
 import { KindPolicy } from '../sync-policy';
 
-/** Where one Application may deploy. */
-export interface AppProjectDestination {
-  /** API server URL. */
-  readonly server: string;
+/** Where one Application may deploy: a server URL or a registered cluster name, and a namespace. */
+export type AppProjectDestination = ({ readonly server: string } | { readonly name: string }) & {
   /** Namespace. */
   readonly namespace: string;
-}
+};
 
 export interface ArgoCdAppProjectProps {
   /** Project name. */
@@ -21,6 +19,11 @@ export interface ArgoCdAppProjectProps {
   readonly destinations: ReadonlyArray<AppProjectDestination>;
   /** The kinds the fleet generates; exactly these are whitelisted. */
   readonly kinds: ReadonlyArray<KindPolicy>;
+  /**
+   * Sync windows: each allows automated syncs of the matching Applications only while it is
+   * open (manual syncs stay possible). @default - none
+   */
+  readonly syncWindows?: ReadonlyArray<{ schedule: string; duration: string; timeZone: string; applications: ReadonlyArray<string> }>;
   /** Labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -43,9 +46,14 @@ export class ArgoCdAppProject extends Construct {
       spec: {
         description: 'cdk8s-kmods: kernel modules, node pools and MachineConfigs synthesized per cluster',
         sourceRepos: [props.repoURL],
-        destinations: props.destinations.map((d) => ({ server: d.server, namespace: d.namespace })),
+        destinations: props.destinations.map((d) => ({ ...d })),
         clusterResourceWhitelist: whitelist(false),
         namespaceResourceWhitelist: whitelist(true),
+        ...(props.syncWindows && props.syncWindows.length > 0 ? {
+          syncWindows: props.syncWindows.map((w) => ({
+            kind: 'allow', schedule: w.schedule, duration: w.duration, timeZone: w.timeZone, applications: [...w.applications], manualSync: true,
+          })),
+        } : {}),
       },
     });
   }

@@ -1,18 +1,26 @@
-import { CLUSTER_LABEL } from '../../labels';
 import { ApiObject } from 'cdk8s';
-import * as argo from '../../imports/argoproj.io';
 import { Construct } from 'constructs';
+import { CLUSTER_LABEL } from '../../labels';
 
-/** What one cluster's Application points at. */
-export interface ClusterTarget {
+/** Argo CD `destination` of an Application: an API server URL or a registered cluster name. */
+export type ArgoCdDestination = { readonly server: string } | { readonly name: string };
+
+/** What one Application points at: one folder of one cluster. */
+export interface FolderTarget {
   /** Cluster name. */
   readonly cluster: string;
-  /** API server Argo CD deploys the cluster's folder to. */
-  readonly server: string;
+  /** Application name, e.g. `kmods-gpu-prod` or `kmods-gpu-prod-setup`. */
+  readonly application: string;
+  /** Where the folder is applied. */
+  readonly destination: ArgoCdDestination;
   /** The Application's destination namespace (the cluster's loader namespace). */
   readonly namespace: string;
-  /** The cluster's folder in the repository, e.g. `dist/clusters/gpu-prod`. */
+  /** The folder in the repository, e.g. `dist/clusters/gpu-prod`. */
   readonly path: string;
+  /** Sync wave of the Application itself (honoured when an app-of-apps manages it). @default - none */
+  readonly wave?: number;
+  /** Only a person syncs this Application (no automated sync). @default false */
+  readonly manualSync?: boolean;
 }
 
 /** Settings shared by every generated Application. */
@@ -25,33 +33,37 @@ export interface ApplicationDefaults {
   readonly revision: string;
 }
 
-/** Name of the Application of a cluster. */
+/** Name of the Application of a cluster's main folder. */
 export function applicationName(cluster: string): string {
   return `kmods-${cluster}`;
 }
 
+/** Name of the Application of a cluster's `node/` folder. */
+export function nodeApplicationName(cluster: string): string {
+  return `kmods-${cluster}-node`;
+}
+
+/** Name of the Application of a cluster's `setup/` folder. */
+export function setupApplicationName(cluster: string): string {
+  return `kmods-${cluster}-setup`;
+}
+
 /**
- * The Application spec for one cluster folder: automated sync with prune and self-heal, never
- * syncing to an empty folder, pruning last, retrying with backoff; admins may pause a pool
- * (`spec.paused`) without Argo CD undoing it.
+ * The Application spec for one folder: automated sync with prune and self-heal, never syncing to
+ * an empty folder, pruning last, retrying with backoff (the main folder retries until the setup
+ * folder's operators have installed their CRDs). No `ignoreDifferences`: no field we write is
+ * written by another controller (loader images name their version, pools carry no `paused`).
  */
-export function applicationSpec(defaults: ApplicationDefaults, target: ClusterTarget): argo.ApplicationSpec {
+export function applicationSpec(defaults: ApplicationDefaults, target: Pick<FolderTarget, 'destination' | 'namespace' | 'path' | 'manualSync'>): any {
   return {
     project: defaults.project,
-    source: { repoUrl: defaults.repoURL, targetRevision: defaults.revision, path: target.path },
-    destination: { server: target.server, namespace: target.namespace },
+    source: { repoURL: defaults.repoURL, targetRevision: defaults.revision, path: target.path },
+    destination: { ...target.destination, namespace: target.namespace },
     syncPolicy: {
-      automated: { prune: true, selfHeal: true, allowEmpty: false },
-      syncOptions: ['PruneLast=true', 'RespectIgnoreDifferences=true'],
-      retry: { limit: 5, backoff: { duration: '1m', factor: 2, maxDuration: '30m' } },
+      ...(target.manualSync ? {} : { automated: { prune: true, selfHeal: true, allowEmpty: false } }),
+      syncOptions: ['PruneLast=true'],
+      retry: { limit: 10, backoff: { duration: '1m', factor: 2, maxDuration: '30m' } },
     },
-    ignoreDifferences: [
-      { group: 'machineconfiguration.openshift.io', kind: 'MachineConfigPool', jsonPointers: ['/spec/paused'] },
-      // Loader DaemonSets follow their ImageStreamTag through an image.openshift.io/triggers
-      // annotation: OpenShift writes the built image's digest into the init containers that copy
-      // the modules, which self-heal must not undo (it would loop with the trigger controller).
-      { group: 'apps', kind: 'DaemonSet', jqPathExpressions: ['.spec.template.spec.initContainers[]? | select(.name | startswith("modules-") or startswith("firmware-")) | .image'] },
-    ],
   };
 }
 
@@ -60,24 +72,27 @@ export interface ArgoCdApplicationProps {
   readonly namespace: string;
   /** Shared settings. */
   readonly defaults: ApplicationDefaults;
-  /** The cluster folder and destination. */
-  readonly target: ClusterTarget;
+  /** The folder and destination. */
+  readonly target: FolderTarget;
   /** Labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** One Argo CD Application per cluster, pointing at `dist/clusters/<cluster>`. */
+/** One Argo CD Application for one folder of one cluster. */
 export class ArgoCdApplication extends Construct {
   public readonly name: string;
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
-    this.name = applicationName(props.target.cluster);
-    new argo.Application(this, 'Resource', {
+    this.name = props.target.application;
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
       metadata: {
         name: this.name,
         namespace: props.namespace,
         labels: { ...props.labels, [CLUSTER_LABEL]: props.target.cluster },
+        ...(props.target.wave !== undefined ? { annotations: { 'argocd.argoproj.io/sync-wave': String(props.target.wave) } } : {}),
       },
       spec: applicationSpec(props.defaults, props.target),
     });
@@ -91,14 +106,14 @@ export interface ArgoCdApplicationSetProps {
   readonly namespace: string;
   /** Shared settings. */
   readonly defaults: ApplicationDefaults;
-  /** One list element per cluster. */
-  readonly targets: ReadonlyArray<ClusterTarget>;
+  /** One list element per folder; all with a `server` destination, or all with a `name`; all with the same `manualSync`. */
+  readonly targets: ReadonlyArray<FolderTarget>;
   /** Labels. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
- * One ApplicationSet with a list generator (one element per cluster) that stamps out the same
+ * One ApplicationSet with a list generator (one element per folder) that stamps out the same
  * Applications as `ArgoCdApplication`. Deleting the ApplicationSet keeps the clusters' objects.
  */
 export class ArgoCdApplicationSet extends Construct {
@@ -107,7 +122,16 @@ export class ArgoCdApplicationSet extends Construct {
   constructor(scope: Construct, id: string, props: ArgoCdApplicationSetProps) {
     super(scope, id);
     this.name = props.name;
-    const template: ClusterTarget = { cluster: '{{.cluster}}', server: '{{.server}}', namespace: '{{.namespace}}', path: '{{.path}}' };
+    const byName = props.targets.length > 0 && 'name' in props.targets[0].destination;
+    if (props.targets.some((t) => ('name' in t.destination) !== byName)) {
+      throw new Error(`ApplicationSet ${props.name}: destinations must all be servers or all be names`);
+    }
+    const manualSync = props.targets.length > 0 && props.targets[0].manualSync === true;
+    if (props.targets.some((t) => (t.manualSync === true) !== manualSync)) {
+      throw new Error(`ApplicationSet ${props.name}: Applications must all sync automatically or all by hand`);
+    }
+    const destinationOf = (t: FolderTarget) => ('name' in t.destination ? t.destination.name : t.destination.server);
+    const destination = byName ? { name: '{{.destination}}' } : { server: '{{.destination}}' };
     new ApiObject(this, 'Resource', {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'ApplicationSet',
@@ -117,17 +141,17 @@ export class ArgoCdApplicationSet extends Construct {
         goTemplateOptions: ['missingkey=error'],
         generators: [{
           list: {
-            elements: props.targets.map((t) => ({ cluster: t.cluster, server: t.server, namespace: t.namespace, path: t.path })),
+            elements: props.targets.map((t) => ({
+              cluster: t.cluster, application: t.application, destination: destinationOf(t), namespace: t.namespace, path: t.path,
+            })),
           },
         }],
         template: {
           metadata: {
-            name: applicationName(template.cluster),
-            labels: { ...props.labels, [CLUSTER_LABEL]: template.cluster },
+            name: '{{.application}}',
+            labels: { ...props.labels, [CLUSTER_LABEL]: '{{.cluster}}' },
           },
-          // ApplicationSet has no generated class (see scripts/import-crds.mjs): write the
-          // Application spec with the API's field names.
-          spec: argo.toJson_ApplicationSpec(applicationSpec(props.defaults, template)),
+          spec: applicationSpec(props.defaults, { destination, namespace: '{{.namespace}}', path: '{{.path}}', manualSync }),
         },
         syncPolicy: { preserveResourcesOnDeletion: true },
       },

@@ -42,6 +42,10 @@ const dsCount = (field: string) => `(has(status.${field}) ? status.${field} : 0)
 const DS_DESIRED = 'status.desiredNumberScheduled';
 const DS_OBSERVED = 'has(status.observedGeneration) && status.observedGeneration >= metadata.generation';
 
+const NDP_FILES = 'status.nodeDisruptionPolicyStatus.clusterPolicies.files';
+const NDP_PUBLISHED = '!has(spec.nodeDisruptionPolicy) || !has(spec.nodeDisruptionPolicy.files) || spec.nodeDisruptionPolicy.files.all(f, '
+  + `has(status.nodeDisruptionPolicyStatus) && has(status.nodeDisruptionPolicyStatus.clusterPolicies) && has(${NDP_FILES}) && ${NDP_FILES}.exists(s, s.path == f.path))`;
+
 const BC_AUTO_TRIGGERED = "has(spec.triggers) && spec.triggers.exists(t, t.type == 'ConfigChange' || t.type == 'ImageChange')";
 const BC_TRIGGERED = '(has(status.lastVersion) && status.lastVersion > 0)';
 /** The retry job (lib/image/build-retry-script.ts) has reported on the latest build. */
@@ -62,6 +66,15 @@ export const HEALTH_CHECKS: ReadonlyArray<HealthCheck> = [
       current: `has(status.observedGeneration) && status.observedGeneration == metadata.generation && ${MCP_UPDATED}`
         + ' && status.updatedMachineCount == status.machineCount && status.readyMachineCount == status.machineCount',
     },
+  },
+  {
+    // The MCD reads rebootless actions from the published status: MachineConfigs (the next wave)
+    // must not land before it, or the node reboots after all.
+    group: 'operator.openshift.io',
+    kind: 'MachineConfiguration',
+    apiVersion: 'operator.openshift.io/v1',
+    luaFile: 'machine-configuration.lua',
+    flux: { inProgress: `!(${NDP_PUBLISHED})`, current: NDP_PUBLISHED },
   },
   {
     group: 'kmm.sigs.x-k8s.io',

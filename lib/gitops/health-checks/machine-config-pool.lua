@@ -83,6 +83,34 @@ if updated ~= machines or ready ~= machines then
   return hs
 end
 
+-- cdk8s-kmods.io/machine-configs lists the pool's generated MachineConfigs: right after a sync
+-- the MCO needs a few seconds to render them, and the pool still reports Updated meanwhile.
+local expected = nil
+if obj.metadata ~= nil and obj.metadata.annotations ~= nil then
+  expected = obj.metadata.annotations["cdk8s-kmods.io/machine-configs"]
+end
+if expected ~= nil and expected ~= "" then
+  local present = {}
+  if obj.status.configuration ~= nil and obj.status.configuration.source ~= nil then
+    for _, s in ipairs(obj.status.configuration.source) do
+      if s.name ~= nil then
+        present[s.name] = true
+      end
+    end
+  end
+  local missing = {}
+  for name in string.gmatch(expected, "[^,]+") do
+    if not present[name] then
+      table.insert(missing, name)
+    end
+  end
+  if #missing > 0 then
+    hs.status = "Progressing"
+    hs.message = "waiting for the machine-config operator to roll out " .. table.concat(missing, ", ") .. " (" .. counts .. ")"
+    return hs
+  end
+end
+
 hs.status = "Healthy"
 local rendered = ""
 if obj.status.configuration ~= nil and obj.status.configuration.name ~= nil then

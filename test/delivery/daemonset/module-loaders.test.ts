@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { FleetValidationError } from '../../../lib/errors';
-import { boundedName, IMAGE_TRIGGER_ANNOTATION, LOADER_CONTAINER } from '../../../lib/delivery/daemonset/loader-daemon-set';
+import { boundedName, LOADER_CONTAINER } from '../../../lib/delivery/daemonset/loader-daemon-set';
 import { NODE_LABEL_POLICY_NAME } from '../../../lib/delivery/daemonset/node-label-policy';
 import { PRIVILEGED_SCC_CLUSTER_ROLE } from '../../../lib/delivery/daemonset/loader-rbac';
 import { LoaderKind, LoaderRollout } from '../../../lib/module/kernel-module';
@@ -107,13 +107,10 @@ describe('image', () => {
   const ds = (prefix: string) => daemonSets(ms).find((d) => d.metadata.name.startsWith(prefix))!;
   const tag = TEST_RELEASES[0].kernel;
 
-  test('a module built into the internal registry reaches its init container through an ImageStreamTag trigger', () => {
+  test('a module built into the internal registry reaches its init container through its version\'s ImageStreamTag, with no image trigger', () => {
     const simple = ds('simple-kmod-');
-    expect(initImages(simple)).toEqual([`image-registry.openshift-image-registry.svc:5000/kmods-system/simple-kmod:${tag}`]);
-    expect(JSON.parse(simple.metadata.annotations[IMAGE_TRIGGER_ANNOTATION])).toEqual([{
-      from: { kind: 'ImageStreamTag', name: `simple-kmod:${tag}` },
-      fieldPath: `spec.template.spec.initContainers[?(@.name=="modules-5-14-0-427-50-1-el9-4-x86-64")].image`,
-    }]);
+    expect(initImages(simple)).toEqual([`image-registry.openshift-image-registry.svc:5000/kmods-system/simple-kmod:1.0.0-${tag}`]);
+    expect(simple.metadata.annotations?.['image.openshift.io/triggers']).toBeUndefined();
   });
 
   test('the loader container runs the release\'s Driver Toolkit (sh and kmod), pinned by digest, never the module image', () => {
@@ -127,7 +124,7 @@ describe('image', () => {
   test('prebuilt and external-repository images are used as they are, with the pull secret', () => {
     const gpfs = ds('gpfs-');
     expect(initImages(gpfs)).toEqual([`registry.example.com/gpfs/kmods:5.2.3.1-${tag}`]);
-    expect(gpfs.metadata.annotations?.[IMAGE_TRIGGER_ANNOTATION]).toBeUndefined();
+    expect(gpfs.metadata.annotations?.['image.openshift.io/triggers']).toBeUndefined();
     const shared = ds('shared-drv-');
     expect(initImages(shared)).toEqual([`quay.io/acme/shared:3.0-${tag}`]);
     expect(podSpec(shared).imagePullSecrets).toEqual([{ name: 'acme-pull' }]);

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { FleetValidationError } from '../../../lib/errors';
 import { parseFleet } from '../../../lib/fleet-file/fleet-file';
 import { GitOpsEngine } from '../../../lib/gitops/gitops-props';
-import { ARGOCD_PRUNE_LAST, ARGOCD_SKIP_DRY_RUN, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../../../lib/gitops/sync-policy';
+import { ARGOCD_PRUNE_LAST, ARGOCD_SKIP_DRY_RUN, ARGOCD_SYNC_OPTIONS_ANNOTATION } from '../../../lib/gitops/argocd/argocd-engine';
 import { KmmKernelMapping } from '../../../lib/delivery/kmm/kmm-kernel-mapping';
 import { KernelModuleProps, LoaderKind } from '../../../lib/module/kernel-module';
 import { KernelType } from '../../../lib/node/kernel-type';
@@ -32,7 +32,7 @@ function mixedCluster(extra: { installKmmOperator?: boolean; upgradeTo?: string 
       rt: { kernelType: KernelType.REALTIME, modules: ['simple-kmod'] },
     },
   });
-  return { fleet, cluster, manifests: renderClusterManifests(cluster, { gitopsEngine: fleet.gitops?.engine }) as any[] };
+  return { fleet, cluster, manifests: renderClusterManifests(cluster, { gitopsEngines: fleet.gitops?.engines }) as any[] };
 }
 
 const ofKind = (manifests: any[], kind: string): any[] => manifests.filter((m) => m.kind === kind);

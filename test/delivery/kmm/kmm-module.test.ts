@@ -64,7 +64,7 @@ describe('renderKmmModuleSpec', () => {
     const { spec } = render(p);
     for (const { kernel } of RT_KERNELS) {
       const image = kmmImageFor(spec, kernel.full)!;
-      expect(image).toBe(`image-registry.openshift-image-registry.svc:5000/${NS}/simple-kmod:${kernel.nfdLabelValue}`);
+      expect(image).toBe(`image-registry.openshift-image-registry.svc:5000/${NS}/simple-kmod:1.0.0-${kernel.nfdLabelValue}`);
       expect(image.split(':').pop()).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
     }
   });
@@ -100,10 +100,10 @@ describe('renderKmmModuleSpec', () => {
     const { spec } = render(p);
     const mappings = spec.moduleLoader.container.kernelMappings;
     expect(mappings.map((m) => m.literal ?? m.regexp)).toEqual([...RT_KERNELS.map((k) => k.kernel.full), TAG_SAFE_KERNEL_REGEXP]);
-    expect(mappings[mappings.length - 1].containerImage).toBe(`image-registry.openshift-image-registry.svc:5000/${NS}/simple-kmod:\${KERNEL_FULL_VERSION}`);
+    expect(mappings[mappings.length - 1].containerImage).toBe(`image-registry.openshift-image-registry.svc:5000/${NS}/simple-kmod:1.0.0-\${KERNEL_FULL_VERSION}`);
     // Every known kernel resolves to the image moduleImage() names, the regexp also covers a future kernel.
     for (const { kernel } of [...RT_KERNELS, ...DEFAULT_KERNELS]) expect(kmmImageFor(spec, kernel.full)).toBe(moduleImage(p.module, kernel, NS).image);
-    expect(kmmImageFor(spec, '5.14.0-611.5.1.el9_7.x86_64')).toMatch(/:5\.14\.0-611\.5\.1\.el9_7\.x86_64$/);
+    expect(kmmImageFor(spec, '5.14.0-611.5.1.el9_7.x86_64')).toMatch(/:1\.0\.0-5\.14\.0-611\.5\.1\.el9_7\.x86_64$/);
     expect(kmmImageFor(spec, '5.14.0-611.5.1.el9_7.x86_64+rt')).toBeUndefined();
   });
 
