@@ -175,9 +175,12 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
     errors.push(...clusterErrors);
     // Objects that failed the checks (e.g. a kind of unknown scope) cannot be placed in folders.
     if (clusterErrors.length > 0) return;
-    // setup/ (identity guard, operator installs) is applied first; node/ holds node-level objects
-    // when they sync in maintenance windows.
-    const folders = splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined });
+    // With GitOps wiring, setup/ (identity guard, operator installs) is applied first and node/
+    // holds node-level objects when they sync in maintenance windows. Without it, one folder holds
+    // everything, so `oc apply -k dist/clusters/<cluster>` applies the whole cluster.
+    const folders = fleet.gitops
+      ? splitClusterObjects(manifests, { nodeFolder: fleet.gitops.nodeSync !== undefined })
+      : { setup: [], node: [], main: manifests };
     const all: Manifest[] = [];
     for (const [sub, part] of clusterFolderParts(folders)) {
       const dir = sub ? `clusters/${cluster.name}/${sub}` : `clusters/${cluster.name}`;
