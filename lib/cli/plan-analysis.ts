@@ -218,9 +218,22 @@ function kmmLine(c: ObjectChange, context: PlanContext): string {
   if (paths.every((p) => p === 'moduleLoader.container.kernelMappings')) {
     // Only some kernels' images changed: KMM replaces the module on the nodes running those kernels.
     const kernels = changedMappingKernels(c.before!, c.after!);
-    return `\`${module}\` reloads through KMM on ${whereItActs(obj, context, kernels)}: new image for kernel ${[...kernels].join(', ')} (${label})`;
+    const kept = mappingKernels(c.after!);
+    const dropped = new Set([...kernels].filter((k) => !kept.has(k)));
+    const renewed = new Set([...kernels].filter((k) => kept.has(k)));
+    const lines: string[] = [];
+    // A kernel whose mapping is gone: KMM no longer schedules a load for nodes on that kernel.
+    if (dropped.size > 0) lines.push(`\`${module}\` loses its KMM kernel mapping on ${whereItActs(obj, context, dropped)}: KMM no longer loads it on kernel ${[...dropped].join(', ')} (${label})`);
+    if (renewed.size > 0) lines.push(`\`${module}\` reloads through KMM on ${whereItActs(obj, context, renewed)}: new image for kernel ${[...renewed].join(', ')} (${label})`);
+    return lines.join('\n- ');
   }
   return `\`${module}\` reloads through KMM on ${where}: ${paths.join(', ')} changed (${label})`;
+}
+
+/** Kernels (literal mappings) a KMM Module maps. */
+function mappingKernels(o: OutputObject): Set<string> {
+  return new Set((((o.spec as Record<string, any>)?.moduleLoader?.container?.kernelMappings ?? []) as Array<Record<string, unknown>>)
+    .map((m) => String(m.literal ?? m.regexp)));
 }
 
 /** Kernels (literal mappings) whose KMM kernel mapping differs between two Modules. */

@@ -126,7 +126,12 @@ function runPlan(args: string[], io: CliIo): ExitCode {
         for (const m of n.modules.filter((x) => !x.covered)) extra.push(`node ${n.node.name} would be left without \`${m.module}\`: ${m.detail}`);
       }
     }
-    if (!facts) {
+    if (!facts && [...base.keys()].some((file) => file.startsWith(`bootstrap/${folder.folder}/`))) {
+      // Per-cluster bootstrap: the cluster's own engine was set up by hand from dist/bootstrap/<cluster>/, which nothing syncs.
+      extra.push(`cluster \`${folder.folder}\` left the fleet: its Argo CD Application and Flux Kustomization were applied by hand from `
+        + `dist/bootstrap/${folder.folder}/ and stay on the cluster, now pointing at a path that no longer exists: Argo CD reports a ComparisonError and `
+        + 'Flux a failed reconciliation, and neither deletes anything, so the objects listed as pruned above stay until they are deleted by hand');
+    } else if (!facts) {
       extra.push(`cluster \`${folder.folder}\` left the fleet: Argo CD deletes its Application without a resources finalizer, so every object stays on `
         + 'the cluster; Flux deletes its Kustomization (prune: true), which deletes the objects listed as pruned above (not the Prune=false ones)');
     }
