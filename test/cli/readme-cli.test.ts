@@ -9,7 +9,8 @@ import { REPO_ROOT } from './support/run-cli';
 
 /** The README's kmods section: the day-2 commands and the CI snippets must be real. */
 const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## Command line: `kmods`'), readme.indexOf('## Output and synthesis'));
+const sectionStart = readme.indexOf('\n## Command line: `kmods`');
+const section = readme.slice(sectionStart, readme.indexOf('\n## ', sectionStart + 1));
 const blocks = (lang: string): string[] => [...section.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
 const CI = process.env.CI === 'true';

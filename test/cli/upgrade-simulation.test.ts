@@ -84,7 +84,7 @@ describe('upgrade simulation (check --upgrade-to)', () => {
   it('a KMM module with a regexp kernel mapping is covered for a new kernel: KMM builds it when a node runs it', () => {
     const text = exampleText
       .replace('modules:\n  # IBM Storage Scale (GPFS) portability layer: the preset loads tracedev, mmfslinux, mmfs26 in', `  "4.19.9":\n    example: true\n    kernel: 5.14.0-570.30.1.el9_6.x86_64\n    driverToolkitImage: quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${'c'.repeat(64)}\n\nmodules:\n  # IBM Storage Scale (GPFS) portability layer: the preset loads tracedev, mmfslinux, mmfs26 in`)
-      .replace('    loader: daemonset\n    rollout: RollingUpdate\n    rolloutMaxUnavailable: 1\n', '    loader: kmm\n    kmmKernelMapping: regexp\n')
+      .replace(/    loader: daemonset\n(?:    #.*\n)*    keepLoadedOnStop: false\n    rollout: RollingUpdate\n    rolloutMaxUnavailable: 1\n/, '    loader: kmm\n    kmmKernelMapping: regexp\n')
       // KMM passes parameters only to its moduleName (the last of loadOrder): kmods_demo last, the client without parameters.
       .replace('      - name: kmods_demo_client\n        parameters:\n          name: lab\n', '')
       .replace('    loadOrder:\n      - name: kmods_demo\n', '    loadOrder:\n      - name: kmods_demo_client\n      - name: kmods_demo\n');
