@@ -66,6 +66,8 @@ export interface CarriedCluster {
   readonly warnings: ReadonlyArray<string>;
   /** Object files (the kustomization.yaml not counted). */
   readonly objects: number;
+  /** Every file of the folder and its sub-folders, kustomization.yaml files included. */
+  readonly files: number;
 }
 
 /** What the GitOps wiring read of one cluster, and the cluster's warnings. */
@@ -156,7 +158,7 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
       views.set(carried.view, carried.views);
       perCluster.set(name, { view: carried.view, warnings: carried.warnings, carried: true });
       objects += carried.objects;
-      files += carried.objects + 1;
+      files += carried.files;
       report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
       return;
     }

@@ -139,6 +139,9 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
  * recorded one and its previous folder holds exactly the recorded objects plus kustomization.yaml;
  * the GitOps wiring when its input hash is unchanged and its files are there.
  */
+/** Top-level folders of the GitOps wiring (per-cluster bootstrap, hub, and older layouts). */
+const GITOPS_FOLDERS = new Set(['bootstrap', 'hub', 'argocd', 'flux']);
+
 function carryFromPrevious(
   outdir: string,
   state: SynthesisState,
@@ -150,11 +153,12 @@ function carryFromPrevious(
   const gitopsFiles: string[] = [];
   for (const relative of previous) {
     const parts = relative.split('/');
-    if (parts[0] === 'clusters' && parts.length === 3) {
+    if (parts[0] === 'clusters' && parts.length >= 3) {
+      // A cluster folder and its sub-folders (setup/, node/), each with a kustomization.yaml.
       const files = byFolder.get(parts[1]) ?? [];
-      files.push(parts[2]);
+      files.push(parts.slice(2).join('/'));
       byFolder.set(parts[1], files);
-    } else if (parts[0] === 'argocd' || parts[0] === 'flux') {
+    } else if (GITOPS_FOLDERS.has(parts[0])) {
       gitopsFiles.push(relative);
     }
   }
@@ -167,9 +171,10 @@ function carryFromPrevious(
       if (hash === undefined || record === undefined || record.inputs !== hash) return undefined;
       const view = views.get(record.view);
       const files = byFolder.get(name);
-      if (!view || !files || !files.includes('kustomization.yaml') || files.length !== view.length + 1) return undefined;
-      for (const file of files.sort()) carry(`clusters/${name}/${file}`, path.join(outdir, 'clusters', name, file));
-      return { view: record.view, views: view, warnings: record.warnings, objects: view.length };
+      const kustomizations = files?.filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml')).length ?? 0;
+      if (!view || !files || !files.includes('kustomization.yaml') || files.length !== view.length + kustomizations) return undefined;
+      for (const file of files.sort()) carry(`clusters/${name}/${file}`, path.join(outdir, 'clusters', name, ...file.split('/')));
+      return { view: record.view, views: view, warnings: record.warnings, objects: view.length, files: files.length };
     },
     gitops: (hash) => {
       if (state.gitops !== hash || gitopsFiles.length === 0) return undefined;

@@ -201,7 +201,7 @@ describe('what forces a full rendering', () => {
     // Every file was written anew (a new inode), the GitOps wiring included; only the recorded version differs.
     const rewritten = [...after.keys()].filter((p) => fs.statSync(path.join(out, p)).ino !== inodes.get(p));
     expect(rewritten.sort()).toEqual([...after.keys()].sort());
-    expect(rewritten.some((p) => p.startsWith('argocd/')) && rewritten.some((p) => p.startsWith('flux/'))).toBe(true);
+    expect(rewritten.some((p) => p.startsWith('bootstrap/') && p.includes('/argocd/')) && rewritten.some((p) => p.startsWith('bootstrap/') && p.includes('/flux/'))).toBe(true);
     for (const p of after.keys()) if (p !== STATE_FILE) expect(after.get(p)).toBe(before.get(p));
     expect(after.get(STATE_FILE)).toContain('"library": "v2"');
   }, 60_000);
