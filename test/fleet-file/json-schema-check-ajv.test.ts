@@ -33,8 +33,15 @@ function keywordsOf(schema: JsonSchema, out = new Set<string>()): Set<string> {
 }
 
 /** ajv's instancePath (`/clusters/lab/pools`) as our path text. */
-function ajvPath(instancePath: string): string {
-  return formatPath(instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
+function ajvPath(instancePath: string, data?: unknown): string {
+  // A segment is an array index only where the data there is an array (a map key may be "0").
+  let at: unknown = data;
+  const segments = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => {
+    const index = Array.isArray(at) && /^\d+$/.test(p);
+    at = at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[p] : undefined;
+    return index || (data === undefined && /^\d+$/.test(p)) ? Number(p) : p;
+  });
+  return formatPath(segments);
 }
 
 describe('the fleet schema checker', () => {
@@ -89,7 +96,7 @@ describe('the fleet schema checker', () => {
       expect(ours.length === 0, JSON.stringify(ours)).toBe(valid);
       if (valid) return;
       invalid++;
-      const theirs = (validateFleet.errors ?? []).map((e) => ajvPath(e.instancePath));
+      const theirs = (validateFleet.errors ?? []).map((e) => ajvPath(e.instancePath, data));
       const within = (a: string, b: string): boolean => a === b || b === '(top level)' || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
       // Each of our problems lies at or under a place ajv reports, and each ajv error at or above one of ours.
       for (const p of ours) expect(theirs.some((t) => within(p, t)), `${p} vs ${JSON.stringify(theirs)}`).toBe(true);
