@@ -17,7 +17,7 @@ import { FleetValidationError } from '../lib/errors';
 import { loadFleetFile } from '../lib/fleet-file/fleet-file';
 import { progressFor } from '../lib/synth/progress';
 import { OutputFolderError } from '../lib/synth/output-guard';
-import { OutputCheckError } from '../lib/synth/render-fleet';
+import { OutputCheckError } from '../lib/synth/render-cluster';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
 
 const repoRoot = path.resolve(__dirname, '..');

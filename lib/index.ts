@@ -71,6 +71,7 @@ export * from './synth/manifest';
 export * from './synth/object-scope';
 export * from './synth/output-checks';
 export * from './synth/output-guard';
+export * from './synth/render-cluster';
 export * from './synth/render-fleet';
 export * from './synth/staged-directory';
 export * from './synth/synthesize-fleet';

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { parseArgs } from 'node:util';
 import { FleetValidationError } from '../errors';
 import { KERNEL_ANNOTATION } from '../labels';
-import { OutputCheckError } from '../synth/render-fleet';
+import { OutputCheckError } from '../synth/render-cluster';
 import { readTree, synthesizeFleet } from '../synth/synthesize-fleet';
 import { CliError, CliIo, ExitCode, parseJsonInput } from './cli-io';
 import type { Command } from './command';

@@ -51,16 +51,29 @@ export function renderGitOps(
   for (const name of clusterManifests.keys()) {
     if (!byName.has(name)) throw new Error(`renderGitOps: manifests given for "${name}", which is not a cluster of the fleet`);
   }
+  if (settings.bootstrap !== BootstrapMode.HUB) {
+    for (const c of clusters) for (const [file, object] of renderClusterWiring(settings, c, clusterManifests.get(c.name) ?? [])) out.set(file, object);
+    return out;
+  }
   const engineClusters = clusters.map((c) => engineCluster(settings, c, clusterManifests.get(c.name) ?? []));
   for (const driver of engineDrivers(settings.engines)) {
-    if (settings.bootstrap === BootstrapMode.HUB) {
-      addDirectory(out, hubDir(driver.engine), driver.wiring(settings, engineClusters, WiringScope.HUB), []);
-    } else {
-      for (const c of engineClusters) {
-        const setup = c.setup ? [`../../../clusters/${c.name}/${SETUP_FOLDER}`] : [];
-        addDirectory(out, bootstrapDir(c.name, driver.engine), driver.wiring(settings, [c], WiringScope.CLUSTER), setup);
-      }
-    }
+    addDirectory(out, hubDir(driver.engine), driver.wiring(settings, engineClusters, WiringScope.HUB), []);
+  }
+  return out;
+}
+
+/**
+ * One cluster's own wiring in the per-cluster bootstrap mode (`bootstrap/<cluster>/<engine>/`),
+ * keyed by its path under `dist/`: it depends on the settings and this cluster alone, so it is
+ * rendered (and carried over by incremental synthesis) with the cluster's folder. Empty in hub mode.
+ */
+export function renderClusterWiring(settings: GitOpsSettings, cluster: GitOpsCluster, objects: ReadonlyArray<any>): Map<string, any> {
+  const out = new Map<string, any>();
+  if (settings.bootstrap === BootstrapMode.HUB) return out;
+  const c = engineCluster(settings, cluster, objects);
+  for (const driver of engineDrivers(settings.engines)) {
+    const setup = c.setup ? [`../../../clusters/${c.name}/${SETUP_FOLDER}`] : [];
+    addDirectory(out, bootstrapDir(c.name, driver.engine), driver.wiring(settings, [c], WiringScope.CLUSTER), setup);
   }
   return out;
 }

@@ -1,32 +1,18 @@
-import { ApiObject, Chart, Yaml } from 'cdk8s';
-import { Cluster } from '../fleet/cluster';
+import { Yaml } from 'cdk8s';
 import { Fleet } from '../fleet/fleet';
-import { applyGitOpsPolicy } from '../gitops/annotate';
-import { clusterFolderParts, splitClusterObjects } from '../gitops/cluster-layout';
-import { GitOpsEngine } from '../gitops/gitops-props';
-import { annotatePoolMachineConfigs } from '../gitops/pool-rollout';
-import { gitOpsClusterOf, GitOpsCluster, renderGitOps } from '../gitops/render-gitops';
-import { synthWarnings } from '../warnings';
-import { renderKustomization } from './kustomization';
-import { Manifest, manifestFileName } from './manifest';
-import { checkObjectSizes } from '../validation/object-size';
+import { BootstrapMode } from '../gitops/gitops-props';
+import { gitOpsClusterOf, renderGitOps } from '../gitops/render-gitops';
 import { contentHash } from './input-hash';
+import { Manifest } from './manifest';
 import { checkManifests } from './output-checks';
 import { ProgressListener, SynthesisStage } from './progress';
+import { isKustomization, OutputCheckError, renderClusterUnit, RenderedClusterUnit } from './render-cluster';
 
 /** Every file of the fleet's output, by path relative to the output folder, in a stable order. */
 export interface RenderedFleet {
   readonly files: ReadonlyMap<string, string>;
   /** Objects per cluster, in file-name order. */
   readonly clusters: ReadonlyMap<string, ReadonlyArray<Manifest>>;
-}
-
-/** Thrown when rendered objects fail the output checks (a generator bug, not bad input). */
-export class OutputCheckError extends Error {
-  constructor(public readonly errors: ReadonlyArray<string>) {
-    super(`generated objects failed the output checks:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-    this.name = 'OutputCheckError';
-  }
 }
 
 /** Options of `renderFleet`. */
@@ -51,13 +37,13 @@ export interface EmitFleetFilesOptions extends RenderFleetOptions {
  * or returns undefined, and the part is rendered.
  */
 export interface CarryOver {
-  /** Before cluster `name` is rendered: its carried-over record, or undefined to render it. */
+  /** Before cluster `name`'s unit (its folder and per-cluster wiring) is rendered: its carried-over record, or undefined to render it. */
   cluster(name: string): CarriedCluster | undefined;
-  /** Before the GitOps wiring is rendered, with the hash of its inputs: the files carried over, or undefined to render it. */
-  gitops(inputsHash: string): number | undefined;
+  /** Before the hub's wiring is rendered, with the hash of its inputs: the files carried over, or undefined to render it. */
+  hub(inputsHash: string): number | undefined;
 }
 
-/** What a carried-over cluster folder holds. */
+/** What a carried-over cluster unit holds. */
 export interface CarriedCluster {
   /** Key of `views` in the previous state. */
   readonly view: string;
@@ -66,7 +52,7 @@ export interface CarriedCluster {
   readonly warnings: ReadonlyArray<string>;
   /** Object files (the kustomization.yaml not counted). */
   readonly objects: number;
-  /** Every file of the folder and its sub-folders, kustomization.yaml files included. */
+  /** Every file of the unit: the cluster folder and its sub-folders, kustomization.yaml files and the per-cluster wiring included. */
   readonly files: number;
 }
 
@@ -75,8 +61,12 @@ export interface EmittedCluster {
   /** Content hash of `views` in `EmittedFleet.views`. */
   readonly view: string;
   readonly warnings: ReadonlyArray<string>;
-  /** True when the folder was carried over from the previous output. */
+  /** True when the unit was carried over from the previous output. */
   readonly carried: boolean;
+  /** Object files of the cluster. */
+  readonly objects: number;
+  /** Every file of the unit (see CarriedCluster.files). */
+  readonly files: number;
 }
 
 /** What `emitFleetFiles` produced. */
@@ -90,50 +80,17 @@ export interface EmittedFleet {
   readonly perCluster: ReadonlyMap<string, EmittedCluster>;
   /** The clusters' views, by content hash. */
   readonly views: ReadonlyMap<string, ReadonlyArray<Manifest>>;
-  /** Hash of the GitOps wiring's inputs. @default - the fleet has no GitOps wiring */
-  readonly gitopsInputs?: string;
-}
-
-/** Options of `renderClusterManifests`. */
-export interface RenderClusterOptions {
-  /** Annotate objects for these GitOps engines (sync waves, prune protection, pool rollouts). @default - no GitOps annotations */
-  readonly gitopsEngines?: ReadonlyArray<GitOpsEngine>;
+  /** Hash of the hub wiring's inputs. @default - the fleet has no hub wiring */
+  readonly hubInputs?: string;
+  /** Files of the hub wiring (`hub/`). */
+  readonly hubFiles: number;
 }
 
 /**
- * The resolved objects of one cluster: what `cluster.toJson()` returns, in construct order, with
- * the GitOps annotations (sync waves, prune protection, the MachineConfigs each pool waits for)
- * of `options.gitopsEngines`, when given.
- * Like cdk8s, it first runs every construct's validations (throwing the same "Validation
- * failed" error), then renders each ApiObject whose closest Chart is the cluster with
- * `ApiObject.toJson()` (resolving, sanitizing, JSON patches). It skips what `Chart.toJson()`
- * adds on top: building the App's dependency graph for every chart, which only orders the
- * objects — we write one file per object, sorted by file name. That graph was ~10% of
- * synthesis time (bench/) and is what makes one App with many charts O(N²).
- */
-export function renderClusterManifests(cluster: Cluster, options: RenderClusterOptions = {}): Manifest[] {
-  const constructs = cluster.node.findAll();
-  const errors = constructs.flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-  const manifests = constructs
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c) && Chart.of(c) === cluster)
-    .map((o) => o.toJson() as Manifest);
-  const engines = options.gitopsEngines;
-  if (engines === undefined) return manifests;
-  return annotatePoolMachineConfigs(manifests.map((m) => {
-    try {
-      return applyGitOpsPolicy(m, engines) as Manifest;
-    } catch (e) {
-      throw new Error(`cluster "${cluster.name}": ${m.kind} ${m.metadata?.name}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }));
-}
-
-/**
- * Renders the fleet one cluster at a time and hands every file to `onFile` as soon as it is
- * rendered (`clusters/<cluster>/<file>.yaml` per object plus a `kustomization.yaml` per
- * cluster, then the GitOps wiring under `argocd/` and `flux/`), so a caller can write as it goes
- * and never hold the whole output (only the objects, when the fleet has GitOps wiring). Output-check
+ * Renders the fleet one cluster unit at a time (see renderClusterUnit: `clusters/<cluster>/` and,
+ * with per-cluster GitOps wiring, `bootstrap/<cluster>/`), then the hub's wiring (`hub/`) when
+ * the fleet has one, and hands every file to `onFile` as soon as it is rendered, so a caller can
+ * write as it goes and never hold the whole output (only each cluster's view of its objects). Output-check
  * failures of all clusters are collected and thrown as one OutputCheckError at the end, after
  * the last file: a caller that writes must stage (see StagedDirectory) and discard on error.
  */
@@ -142,82 +99,53 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
   const names = fleet.clusterNames;
   const report = options.onProgress;
   const warnings: string[] = [];
-  const gitopsClusters: GitOpsCluster[] = [];
   let objects = 0;
   let files = 0;
-  const gitopsInputs = fleet.gitops ? new Map<string, ReadonlyArray<Manifest>>() : undefined;
+  const hub = fleet.gitops?.bootstrap === BootstrapMode.HUB ? fleet.gitops : undefined;
   report?.({ stage: SynthesisStage.RENDER, clustersDone: 0, clustersTotal: names.length });
   const perCluster = new Map<string, EmittedCluster>();
   const views = new Map<string, ReadonlyArray<Manifest>>();
+  const viewOf = new Map<string, ReadonlyArray<Manifest>>();
+  const record = (name: string, view: ReadonlyArray<Manifest>, viewHash: string | undefined, emitted: Omit<EmittedCluster, 'view'>): void => {
+    const key = viewHash ?? contentHash(view) ?? '';
+    if (!views.has(key)) views.set(key, view);
+    viewOf.set(name, views.get(key)!);
+    perCluster.set(name, { ...emitted, view: key });
+    warnings.push(...emitted.warnings);
+    objects += emitted.objects;
+    files += emitted.files;
+  };
+  const emitUnit = (unit: RenderedClusterUnit): void => {
+    errors.push(...unit.errors);
+    for (const [file, content] of unit.files) options.onFile(file, content);
+    if (unit.manifests) options.onCluster?.(unit.name, unit.manifests);
+    record(unit.name, unit.view, undefined, { warnings: unit.warnings, carried: false, objects: unit.objects, files: unit.files.length });
+  };
   names.forEach((name, i) => {
     const carried = options.carryOver?.cluster(name);
     if (carried) {
-      warnings.push(...carried.warnings);
-      gitopsClusters.push(gitOpsClusterOf(fleet.plan(name)));
-      if (gitopsInputs) gitopsInputs.set(name, carried.views);
-      views.set(carried.view, carried.views);
-      perCluster.set(name, { view: carried.view, warnings: carried.warnings, carried: true });
-      objects += carried.objects;
-      files += carried.files;
-      report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
-      return;
+      record(name, carried.views, carried.view, { warnings: carried.warnings, carried: true, objects: carried.objects, files: carried.files });
+    } else {
+      // One cluster at a time: unless the user kept its chart (addCluster / cluster()), it is
+      // rendered from its plan for this turn only and garbage afterwards.
+      emitUnit(renderClusterUnit(fleet.chartForSynthesis(name), { gitops: fleet.gitops, keepManifests: options.onCluster !== undefined }));
     }
-    // One cluster at a time: unless the user kept its chart (addCluster / cluster()), it is
-    // rendered from its plan for this turn only and garbage afterwards.
-    const cluster = fleet.chartForSynthesis(name);
-    const manifests = renderClusterManifests(cluster, { gitopsEngines: fleet.gitops?.engines });
-    const clusterWarnings = [...synthWarnings(cluster)];
-    if (fleet.gitops && cluster.plan.destination.clusterID === undefined) {
-      clusterWarnings.push(`${cluster.name}: no clusterID: nothing refuses this cluster's objects on another cluster if its bootstrap or destination is aimed wrong; `
-        + 'set clusterID (oc get clusterversion version -o jsonpath=\'{.spec.clusterID}\')');
-    }
-    warnings.push(...clusterWarnings);
-    gitopsClusters.push(gitOpsClusterOf(cluster.plan));
-    const clusterErrors = [...checkManifests(`cluster "${cluster.name}"`, manifests), ...checkObjectSizes(`cluster "${cluster.name}"`, manifests)];
-    errors.push(...clusterErrors);
-    // Objects that failed the checks (e.g. a kind of unknown scope) cannot be placed in folders.
-    if (clusterErrors.length > 0) return;
-    // With GitOps wiring, setup/ (identity guard, operator installs) is applied first and node/
-    // holds node-level objects when they sync in maintenance windows. Without it, one folder holds
-    // everything, so `oc apply -k dist/clusters/<cluster>` applies the whole cluster.
-    const folders = fleet.gitops
-      ? splitClusterObjects(manifests, { nodeFolder: fleet.gitops.nodeSync !== undefined })
-      : { setup: [], node: [], main: manifests };
-    const all: Manifest[] = [];
-    for (const [sub, part] of clusterFolderParts(folders)) {
-      const dir = sub ? `clusters/${cluster.name}/${sub}` : `clusters/${cluster.name}`;
-      const byFile = part.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const [file, manifest] of byFile) options.onFile(`${dir}/${file}`, Yaml.stringify(manifest));
-      options.onFile(`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file)));
-      all.push(...byFile.map(([, m]) => m));
-      files += byFile.length + 1;
-    }
-    options.onCluster?.(cluster.name, all);
-    const view = all.map(gitOpsView);
-    const viewHash = contentHash(view) ?? '';
-    if (!views.has(viewHash)) views.set(viewHash, view);
-    if (gitopsInputs) gitopsInputs.set(cluster.name, views.get(viewHash)!);
-    perCluster.set(name, { view: viewHash, warnings: clusterWarnings, carried: false });
-    objects += all.length;
     report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
   });
   if (errors.length > 0) throw new OutputCheckError(errors);
-  // The GitOps wiring is derived from every cluster's objects (whitelists, RBAC, health checks):
+  // The hub's wiring is derived from every cluster's objects (whitelists, RBAC, health checks):
   // its inputs are the settings, each cluster's destination and each cluster's view.
-  const gitopsHash = gitopsInputs ? contentHash({
-    settings: fleet.gitops,
-    clusters: gitopsClusters.map((c) => [c, perCluster.get(c.name)!.view]),
-  }) : undefined;
-  const carriedGitOps = gitopsHash !== undefined ? options.carryOver?.gitops(gitopsHash) : undefined;
-  if (carriedGitOps !== undefined) files += carriedGitOps;
-  for (const [file, object] of gitopsInputs && carriedGitOps === undefined ? renderGitOps(fleet.gitops, gitopsInputs, gitopsClusters) : []) {
-    const isKustomization = object.kind === 'Kustomization' && object.apiVersion === 'kustomize.config.k8s.io/v1beta1';
-    if (!isKustomization && !file.includes('/health-checks/')) errors.push(...checkManifests(file, [object]));
+  const gitopsClusters = names.map((n) => gitOpsClusterOf(fleet.plan(n)));
+  const hubInputs = hub ? contentHash({ settings: hub, clusters: gitopsClusters.map((c) => [c, perCluster.get(c.name)!.view]) }) : undefined;
+  const carriedHub = hubInputs !== undefined ? options.carryOver?.hub(hubInputs) : undefined;
+  let hubFiles = carriedHub ?? 0;
+  for (const [file, object] of hub && carriedHub === undefined ? renderGitOps(hub, viewOf, gitopsClusters) : []) {
+    if (!isKustomization(object) && !file.includes('/health-checks/')) errors.push(...checkManifests(file, [object]));
     options.onFile(file, Yaml.stringify(object));
-    files += 1;
+    hubFiles += 1;
   }
   if (errors.length > 0) throw new OutputCheckError(errors);
-  return { clusters: names.length, objects, files, warnings, perCluster, views, gitopsInputs: gitopsHash };
+  return { clusters: names.length, objects, files: files + hubFiles, warnings, perCluster, views, hubInputs, hubFiles };
 }
 
 /**
@@ -233,24 +161,4 @@ export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): Ren
     onCluster: (cluster, manifests) => clusters.set(cluster, manifests),
   });
   return { files, clusters };
-}
-
-/**
- * What the GitOps wiring reads of an object (kind, namespace, RBAC rules and role references),
- * kept instead of the whole object so a large fleet does not hold every manifest in memory.
- */
-function gitOpsView(m: Manifest): Manifest {
-  const { rules, roleRef } = m as { rules?: unknown; roleRef?: unknown };
-  const role = m.kind === 'MachineConfig' ? m.metadata.labels?.['machineconfiguration.openshift.io/role'] : undefined;
-  return {
-    apiVersion: m.apiVersion,
-    kind: m.kind,
-    metadata: {
-      name: m.metadata.name,
-      ...(m.metadata.namespace !== undefined ? { namespace: m.metadata.namespace } : {}),
-      ...(role !== undefined ? { labels: { 'machineconfiguration.openshift.io/role': role } } : {}),
-    },
-    ...(rules !== undefined ? { rules } : {}),
-    ...(roleRef !== undefined ? { roleRef } : {}),
-  };
 }

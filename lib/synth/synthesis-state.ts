@@ -19,15 +19,24 @@ export interface ClusterRecord {
   readonly view: string;
   /** The cluster's synthesis warnings. */
   readonly warnings: ReadonlyArray<string>;
+  /** The cluster's objects. */
+  readonly objects: number;
+  /** Every file of the cluster's unit (`clusters/<name>/` and `bootstrap/<name>/`). */
+  readonly files: number;
 }
+
+/** The state file's format; a file of another format only means every cluster is rendered. */
+export const STATE_FORMAT = 2;
 
 /** The state file's content. */
 export interface SynthesisState {
-  readonly format: 1;
+  readonly format: typeof STATE_FORMAT;
   /** The library fingerprint the output was written with (see libraryFingerprint). */
   readonly library: string;
-  /** Hash of everything the GitOps wiring (argocd/, flux/) was rendered from. @default - no wiring */
-  readonly gitops?: string;
+  /** Hash of everything the hub's GitOps wiring (`hub/`) was rendered from. @default - no hub wiring */
+  readonly hub?: string;
+  /** Files of the hub's wiring. @default - no hub wiring */
+  readonly hubFiles?: number;
   /** What the GitOps wiring reads of each cluster's objects, shared by clusters with the same view. */
   readonly views: Readonly<Record<string, ReadonlyArray<Manifest>>>;
   /** Per cluster, in name order. */
@@ -47,7 +56,7 @@ export function readSynthesisState(outdir: string, library: string): SynthesisSt
     return undefined;
   }
   const state = parsed as Partial<SynthesisState> | null;
-  if (!state || state.format !== 1 || state.library !== library) return undefined;
+  if (!state || state.format !== STATE_FORMAT || state.library !== library) return undefined;
   if (typeof state.clusters !== 'object' || state.clusters === null || typeof state.views !== 'object' || state.views === null) return undefined;
   return state as SynthesisState;
 }
@@ -60,7 +69,7 @@ export function renderSynthesisState(state: SynthesisState): string {
     '{',
     `  "format": ${state.format},`,
     `  "library": ${JSON.stringify(state.library)},`,
-    ...(state.gitops !== undefined ? [`  "gitops": ${JSON.stringify(state.gitops)},`] : []),
+    ...(state.hub !== undefined ? [`  "hub": ${JSON.stringify(state.hub)},`, `  "hubFiles": ${JSON.stringify(state.hubFiles ?? 0)},`] : []),
     '  "views": {',
     lines(state.views),
     '  },',

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Fleet } from '../fleet/fleet';
+import { Manifest } from './manifest';
 import { ProgressListener, SynthesisStage } from './progress';
 import { clusterInputHash } from './input-hash';
 import { libraryFingerprint } from './library-fingerprint';
 import { CarryOver, emitFleetFiles } from './render-fleet';
 import { assertReplaceableOutput, OUTPUT_MARKER, OutputFolderError } from './output-guard';
 import { StagedDirectory } from './staged-directory';
-import { ClusterRecord, readSynthesisState, renderSynthesisState, STATE_FILE, SynthesisState } from './synthesis-state';
+import { ClusterRecord, readSynthesisState, renderSynthesisState, STATE_FILE, STATE_FORMAT, SynthesisState } from './synthesis-state';
 import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
 
 export interface SynthesizeFleetOptions {
@@ -111,13 +112,13 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
       },
     });
     const clusters: Record<string, ClusterRecord> = {};
-    const views: Record<string, unknown> = {};
+    const views: Record<string, ReadonlyArray<Manifest>> = {};
     for (const [name, c] of emitted.perCluster) {
       const hash = inputs.get(name);
-      clusters[name] = { ...(hash !== undefined ? { inputs: hash } : {}), view: c.view, warnings: c.warnings };
-      views[c.view] = emitted.views.get(c.view);
+      clusters[name] = { ...(hash !== undefined ? { inputs: hash } : {}), view: c.view, warnings: c.warnings, objects: c.objects, files: c.files };
+      views[c.view] = emitted.views.get(c.view)!;
     }
-    const state = { format: 1, library, gitops: emitted.gitopsInputs, views, clusters } as SynthesisState;
+    const state: SynthesisState = { format: STATE_FORMAT, library, ...(emitted.hubInputs !== undefined ? { hub: emitted.hubInputs, hubFiles: emitted.hubFiles } : {}), views, clusters };
     staged.write(STATE_FILE, renderSynthesisState(state));
     onProgress?.({ ...last, stage: SynthesisStage.SWAP });
     staged.commit();
@@ -135,13 +136,11 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
 }
 
 /**
- * The CarryOver of an incremental run: a cluster is carried when its input hash equals the
- * recorded one and its previous folder holds exactly the recorded objects plus kustomization.yaml;
- * the GitOps wiring when its input hash is unchanged and its files are there.
+ * The CarryOver of an incremental run: a cluster's unit (`clusters/<name>/` and `bootstrap/<name>/`)
+ * is carried when its input hash equals the recorded one and the previous output holds as many
+ * files of it as recorded, with its kustomization.yaml; the hub's wiring when its input hash is
+ * unchanged and its files are there.
  */
-/** Top-level folders of the GitOps wiring (per-cluster bootstrap, hub, and older layouts). */
-const GITOPS_FOLDERS = new Set(['bootstrap', 'hub', 'argocd', 'flux']);
-
 function carryFromPrevious(
   outdir: string,
   state: SynthesisState,
@@ -149,17 +148,16 @@ function carryFromPrevious(
   inputs: ReadonlyMap<string, string | undefined>,
   carry: (relative: string, source: string) => void,
 ): CarryOver {
-  const byFolder = new Map<string, string[]>();
-  const gitopsFiles: string[] = [];
+  const byUnit = new Map<string, string[]>();
+  const hubFiles: string[] = [];
   for (const relative of previous) {
     const parts = relative.split('/');
-    if (parts[0] === 'clusters' && parts.length >= 3) {
-      // A cluster folder and its sub-folders (setup/, node/), each with a kustomization.yaml.
-      const files = byFolder.get(parts[1]) ?? [];
-      files.push(parts.slice(2).join('/'));
-      byFolder.set(parts[1], files);
-    } else if (GITOPS_FOLDERS.has(parts[0])) {
-      gitopsFiles.push(relative);
+    if ((parts[0] === 'clusters' || parts[0] === 'bootstrap') && parts.length >= 3) {
+      const files = byUnit.get(parts[1]) ?? [];
+      files.push(relative);
+      byUnit.set(parts[1], files);
+    } else if (parts[0] === 'hub') {
+      hubFiles.push(relative);
     }
   }
   const records = new Map(Object.entries(state.clusters));
@@ -170,16 +168,15 @@ function carryFromPrevious(
       const record = records.get(name);
       if (hash === undefined || record === undefined || record.inputs !== hash) return undefined;
       const view = views.get(record.view);
-      const files = byFolder.get(name);
-      const kustomizations = files?.filter((f) => f === 'kustomization.yaml' || f.endsWith('/kustomization.yaml')).length ?? 0;
-      if (!view || !files || !files.includes('kustomization.yaml') || files.length !== view.length + kustomizations) return undefined;
-      for (const file of files.sort()) carry(`clusters/${name}/${file}`, path.join(outdir, 'clusters', name, ...file.split('/')));
-      return { view: record.view, views: view, warnings: record.warnings, objects: view.length, files: files.length };
+      const files = byUnit.get(name);
+      if (!view || !files || !files.includes(`clusters/${name}/kustomization.yaml`) || files.length !== record.files) return undefined;
+      for (const file of files.sort()) carry(file, path.join(outdir, ...file.split('/')));
+      return { view: record.view, views: view, warnings: record.warnings, objects: record.objects, files: record.files };
     },
-    gitops: (hash) => {
-      if (state.gitops !== hash || gitopsFiles.length === 0) return undefined;
-      for (const relative of gitopsFiles.sort()) carry(relative, path.join(outdir, relative));
-      return gitopsFiles.length;
+    hub: (hash) => {
+      if (state.hub !== hash || hubFiles.length === 0 || hubFiles.length !== state.hubFiles) return undefined;
+      for (const relative of hubFiles.sort()) carry(relative, path.join(outdir, relative));
+      return hubFiles.length;
     },
   };
 }

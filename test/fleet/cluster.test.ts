@@ -3,7 +3,7 @@ import { FleetValidationError } from '../../lib/errors';
 import { LoaderKind } from '../../lib/module/kernel-module';
 import { ModuleSource } from '../../lib/module/module-source';
 import { KernelType } from '../../lib/node/kernel-type';
-import { renderClusterManifests } from '../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../lib/synth/render-cluster';
 import { TEST_RELEASES, testFleet } from '../support/test-fleet';
 
 function problemsOf(fn: () => unknown): string {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { FleetValidationError } from '../../lib/errors';
 import { readTree, synthesizeFleet } from '../../lib/synth/synthesize-fleet';
 import { STATE_FILE } from '../../lib/synth/synthesis-state';
-import { renderClusterManifests } from '../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../lib/synth/render-cluster';
 import { tempDir } from '../support/repo';
 import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES, testFleet } from '../support/test-fleet';
 import { Fleet } from '../../lib/fleet/fleet';

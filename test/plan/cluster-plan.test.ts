@@ -9,7 +9,7 @@ import { LoaderKind } from '../../lib/module/kernel-module';
 import { KernelType } from '../../lib/node/kernel-type';
 import { ClusterPlan, ImageOrigin } from '../../lib/plan/cluster-plan';
 import { planCluster } from '../../lib/plan/plan-cluster';
-import { renderClusterManifests } from '../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../lib/synth/render-cluster';
 import { GIT_MODULE, PREBUILT_MODULE, testFleet } from '../support/test-fleet';
 
 const KMM_GIT = { ...GIT_MODULE, name: 'kmm-kmod', loader: LoaderKind.KMM, loadOrder: [{ name: 'kmm_kmod' }] };

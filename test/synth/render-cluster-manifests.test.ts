@@ -5,7 +5,7 @@ import { loadFleetFile } from '../../lib/fleet-file/fleet-file';
 import { Manifest, manifestFileName } from '../../lib/synth/manifest';
 import { applyGitOpsPolicy } from '../../lib/gitops/annotate';
 import { annotatePoolMachineConfigs } from '../../lib/gitops/pool-rollout';
-import { renderClusterManifests } from '../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../lib/synth/render-cluster';
 import { REPO_ROOT } from '../support/repo';
 import { testFleet } from '../support/test-fleet';
 

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import { FleetValidationError, formatProblem } from '../../lib/errors';
 import { parseFleet } from '../../lib/fleet-file/fleet-file';
-import { OutputCheckError } from '../../lib/synth/render-fleet';
+import { OutputCheckError } from '../../lib/synth/render-cluster';
 import { readTree, synthesizeFleet } from '../../lib/synth/synthesize-fleet';
 import { loadDistObjects, sharedAvailable, validateManifest } from '../support/validate';
 import { mutate, mutation } from './fleet-mutations';

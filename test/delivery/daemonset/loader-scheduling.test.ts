@@ -29,7 +29,7 @@ import { KernelModule } from '../../../lib/module/kernel-module';
 import { ModuleSource } from '../../../lib/module/module-source';
 import { KernelType } from '../../../lib/node/kernel-type';
 import { Manifest } from '../../../lib/synth/manifest';
-import { renderClusterManifests } from '../../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../../lib/synth/render-cluster';
 import { GIT_MODULE, PREBUILT_MODULE, testFleet } from '../../support/test-fleet';
 
 interface Taint { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }

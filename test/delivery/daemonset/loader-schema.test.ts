@@ -3,7 +3,7 @@ import { LoaderRollout } from '../../../lib/module/kernel-module';
 import { ModuleSource } from '../../../lib/module/module-source';
 import { KernelType } from '../../../lib/node/kernel-type';
 import { Manifest } from '../../../lib/synth/manifest';
-import { renderClusterManifests } from '../../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../../lib/synth/render-cluster';
 import { validateManifest } from '../../support/validate';
 import { GIT_MODULE, PREBUILT_MODULE, testFleet } from '../../support/test-fleet';
 

@@ -9,7 +9,7 @@ import { LOADER_PATHS, READY_FILE_ENV, renderLoaderScript } from '../../../lib/d
 import { shellQuote } from '../../../lib/shell';
 import { KernelModule, KernelModuleProps } from '../../../lib/module/kernel-module';
 import { ModuleSource } from '../../../lib/module/module-source';
-import { renderClusterManifests } from '../../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../../lib/synth/render-cluster';
 import { REPO_ROOT, tempDir } from '../../support/repo';
 import { testFleet } from '../../support/test-fleet';
 

@@ -9,7 +9,7 @@ import { KernelType } from '../../../lib/node/kernel-type';
 import { isDnsLabel } from '../../../lib/names';
 import { NFD_KERNEL_LABEL } from '../../../lib/release/kernel-version';
 import { Manifest } from '../../../lib/synth/manifest';
-import { renderClusterManifests } from '../../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../../lib/synth/render-cluster';
 import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES, testFleet } from '../../support/test-fleet';
 
 const daemonSets = (ms: Manifest[]): any[] => ms.filter((m) => m.kind === 'DaemonSet');

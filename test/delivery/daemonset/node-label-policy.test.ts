@@ -10,7 +10,7 @@ import { describe, expect, test } from 'vitest';
 import { NODE_NAME_EXTRA, serviceAccountUser } from '../../../lib/delivery/daemonset/node-label-policy';
 import { nodeReadyLabelKey } from '../../../lib/delivery/daemonset/node-ready-label';
 import { Manifest } from '../../../lib/synth/manifest';
-import { renderClusterManifests } from '../../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../../lib/synth/render-cluster';
 import { sharedAvailable, validateManifest } from '../../support/validate';
 import { GIT_MODULE, PREBUILT_MODULE, testFleet } from '../../support/test-fleet';
 

@@ -6,7 +6,8 @@ import { ARGOCD_PRUNE_LAST, ARGOCD_SKIP_DRY_RUN, ARGOCD_SYNC_OPTIONS_ANNOTATION 
 import { KmmKernelMapping } from '../../../lib/delivery/kmm/kmm-kernel-mapping';
 import { KernelModuleProps, LoaderKind } from '../../../lib/module/kernel-module';
 import { KernelType } from '../../../lib/node/kernel-type';
-import { renderClusterManifests, renderFleet } from '../../../lib/synth/render-fleet';
+import { renderClusterManifests } from '../../../lib/synth/render-cluster';
+import { renderFleet } from '../../../lib/synth/render-fleet';
 import { GIT_MODULE, PREBUILT_MODULE, TEST_RELEASES, testFleet } from '../../support/test-fleet';
 import { sharedAvailable, validateManifest } from '../../support/validate';
 
