@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { assertReplaceableOutput, isOwnOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './output-guard';
+import { cleanLeftovers, previousFolder } from './leftovers';
+import { assertReplaceableOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './output-guard';
 import { checkpoint } from './write-checkpoint';
 import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
 
@@ -63,34 +64,6 @@ export class StagedDirectory {
       this.dirs.add(dir);
     }
     this.fs.writeFileSync(file, content);
-    this.written += 1;
-    checkpoint(`write:${this.written}`);
-  }
-
-  /**
-   * Puts file `source` (of the old output) into the new version at `relative`, unchanged: a hard
-   * link when the filesystem allows it (nothing is read or copied, and the old output keeps the
-   * file under its own name until the swap), else a copy.
-   */
-  public carry(relative: string, source: string): void {
-    if (!this.open) throw new Error('the staged folder was already committed or discarded');
-    assertInside(relative);
-    const file = path.join(this.staging, relative);
-    const dir = path.dirname(file);
-    if (!this.dirs.has(dir)) {
-      this.fs.mkdirSync(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
-    let linked = false;
-    if (this.fs.linkSync) {
-      try {
-        this.fs.linkSync(source, file);
-        linked = true;
-      } catch {
-        // another filesystem, or links not allowed: copy
-      }
-    }
-    if (!linked) this.fs.writeFileSync(file, fs.readFileSync(source, 'utf8'));
     this.written += 1;
     checkpoint(`write:${this.written}`);
   }
@@ -165,67 +138,7 @@ export function replaceDirectory(target: string, files: ReadonlyMap<string, stri
   staged.commit();
 }
 
-function previousFolder(target: string, pid: number): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}-previous-${pid}`);
-}
-
-/** A leftover of an earlier run beside `target`: its path, kind and the process that made it. */
-interface Leftover {
-  readonly path: string;
-  readonly kind: 'staging' | 'previous';
-  readonly pid: number;
-}
-
-/** `.<name>-staging-<pid>-<random>` and `.<name>-previous-<pid>` folders beside `target`. */
-function findLeftovers(target: string): Leftover[] {
-  const parent = path.dirname(target);
-  if (!fs.existsSync(parent)) return [];
-  const prefix = `.${path.basename(target)}-`;
-  const out: Leftover[] = [];
-  for (const name of fs.readdirSync(parent).sort()) {
-    if (!name.startsWith(prefix)) continue;
-    const match = /^(staging)-(\d+)-[A-Za-z0-9]{6}$|^(previous)-(\d+)$/.exec(name.slice(prefix.length));
-    if (!match) continue;
-    const full = path.join(parent, name);
-    if (!fs.lstatSync(full).isDirectory()) continue;
-    out.push({ path: full, kind: match[1] ? 'staging' : 'previous', pid: Number(match[2] ?? match[4]) });
-  }
-  return out;
-}
-
-/**
- * Puts right what a killed run left beside `target`: restores a missing `target` from the newest
- * recognised previous copy, then removes recognised staging and previous folders of processes
- * that no longer run. A folder is recognised by its name pattern and the marker inside
- * (a previous copy may also be pre-marker output, which it is only restored, never removed).
- */
-function cleanLeftovers(target: string, wfs: WriteFileSystem): void {
-  const leftovers = findLeftovers(target).filter((l) => l.pid === process.pid || !processRuns(l.pid));
-  if (!fs.existsSync(target)) {
-    const restorable = leftovers
-      .filter((l) => l.kind === 'previous' && isOwnOutput(l.path))
-      .sort((a, b) => fs.statSync(b.path).mtimeMs - fs.statSync(a.path).mtimeMs);
-    if (restorable.length > 0) {
-      wfs.renameSync(restorable[0].path, target);
-      assertReplaceableOutput(target);
-    }
-  }
-  for (const l of leftovers) {
-    if (fs.existsSync(l.path) && fs.existsSync(path.join(l.path, OUTPUT_MARKER))) wfs.rmSync(l.path, { recursive: true, force: true });
-  }
-}
-
-/** True when a process with this id exists (signal 0 only checks). */
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function assertInside(relative: string): void {
+export function assertInside(relative: string): void {
   if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
     throw new Error(`refusing to write outside the output folder: ${relative}`);
   }

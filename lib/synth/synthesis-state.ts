@@ -49,9 +49,20 @@ export interface SynthesisState {
  * every cluster is rendered.
  */
 export function readSynthesisState(outdir: string, library: string): SynthesisState | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(outdir, STATE_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseSynthesisState(text, library);
+}
+
+/** The state in `text` (a state file's content) when written by library `library`, else undefined. */
+export function parseSynthesisState(text: string, library: string): SynthesisState | undefined {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(path.join(outdir, STATE_FILE), 'utf8'));
+    parsed = JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -3,12 +3,15 @@ import * as path from 'path';
 import { Fleet } from '../fleet/fleet';
 import { Manifest } from './manifest';
 import { ProgressListener, SynthesisStage } from './progress';
+import { BootstrapMode } from '../gitops/gitops-props';
 import { clusterInputHash } from './input-hash';
+import { cleanLeftovers } from './leftovers';
 import { libraryFingerprint } from './library-fingerprint';
-import { CarryOver, emitFleetFiles } from './render-fleet';
+import { emitFleetFiles, EmittedFleet } from './render-fleet';
 import { assertReplaceableOutput, OUTPUT_MARKER, OutputFolderError } from './output-guard';
 import { StagedDirectory } from './staged-directory';
-import { ClusterRecord, readSynthesisState, renderSynthesisState, STATE_FILE, STATE_FORMAT, SynthesisState } from './synthesis-state';
+import { StagedUpdate } from './staged-update';
+import { ClusterRecord, parseSynthesisState, renderSynthesisState, STATE_FILE, STATE_FORMAT, SynthesisState } from './synthesis-state';
 import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
 
 export interface SynthesizeFleetOptions {
@@ -55,79 +58,52 @@ export interface SynthesisReport {
 }
 
 /**
- * Renders every cluster, checks the objects, and swaps the result into `outdir` in one step.
+ * Renders every cluster, checks the objects, and puts the result into `outdir` all or nothing.
  * Any failure (bad input, a generator error in one cluster, a failed write or rename) throws
  * with `outdir` as it was. Before anything is written, `outdir` must be a folder synthesis may
  * replace (OutputFolderError, see assertReplaceableOutput) and the run must not remove too many
  * cluster folders (see `allowRemoval`).
  *
- * Each cluster's files go to a staging folder as soon as they are rendered, and each is
- * compared with the file of the same path in the previous output right then (only the previous
- * output's file names are listed up front), so memory does not grow with the output size.
+ * Files go to a staging folder as soon as they are rendered, and each is compared with the file
+ * of the same path in the previous output right then, so memory does not grow with the output size.
  *
  * Incremental: the output records, in STATE_FILE beside the marker, a hash of each cluster's
- * inputs (see clusterInputHash) and of the GitOps wiring's inputs. A cluster whose hash is
- * unchanged, written by the same library version, is neither constructed nor serialized: its
- * folder's files are hard-linked from the previous output into the staging folder (copied where
- * links fail), and the old output stays intact until the swap. Clusters whose chart is kept for
- * user-added objects (`addCluster`, `cluster()`) are always rendered. `full` renders everything;
- * the output is byte-identical either way.
+ * inputs (see clusterInputHash) and of the hub wiring's inputs. When the previous output was
+ * written by the same library version, a cluster whose hash is unchanged (and whose folder is
+ * there) is neither constructed nor serialized nor touched, and only the changed units —
+ * `clusters/<name>/` with `bootstrap/<name>/`, `hub/`, the state file, and the units of removed
+ * clusters — are swapped in (see StagedUpdate): with nothing changed, nothing is written at all.
+ * Otherwise (a first run, `full`, a new library version, or every cluster changed) the whole
+ * folder is staged and swapped (see StagedDirectory). Clusters whose chart is kept for
+ * user-added objects (`addCluster`, `cluster()`) are always rendered. The output is
+ * byte-identical either way.
  */
 export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = {}): SynthesisReport {
   const outdir = options.outdir ?? 'dist';
   const listener = options.onProgress;
   let last = { clustersDone: 0, clustersTotal: fleet.clusterNames.length };
   const onProgress: ProgressListener | undefined = listener && ((p) => { last = p; listener(p); });
-  let staged: StagedDirectory | undefined;
+  const wfs = options.fs ?? NODE_WRITE_FS;
+  let staged: { discard(): void } | undefined;
   try {
     assertReplaceableOutput(outdir);
-    staged = new StagedDirectory(outdir, { fs: options.fs ?? NODE_WRITE_FS });
+    cleanLeftovers(path.resolve(outdir), wfs);
     if (!options.allowRemoval) assertRemovalAllowed(outdir, fleet.clusterNames);
-    const stagedDir = staged;
-    const previous = listTree(outdir);
-    previous.delete(OUTPUT_MARKER);
-    previous.delete(STATE_FILE);
     const library = options.libraryVersion ?? libraryFingerprint();
-    const previousState = options.full ? undefined : readSynthesisState(outdir, library);
-    const written = new Set<string>();
-    const added: string[] = [];
-    const changed: string[] = [];
+    const previousText = options.full ? undefined : readText(path.join(outdir, STATE_FILE));
+    const previousState = previousText === undefined ? undefined : parseSynthesisState(previousText, library);
     const inputs = new Map<string, string | undefined>();
     const catalogs = { releases: fleet.releases, modules: fleet.modules };
     for (const name of fleet.clusterNames) {
       inputs.set(name, fleet.keepsChart(name) ? undefined : clusterInputHash(fleet.plan(name), { catalogs, gitops: fleet.gitops, library }));
     }
-    const carryOver = previousState && carryFromPrevious(outdir, previousState, previous, inputs, (relative, source) => {
-      stagedDir.carry(relative, source);
-      written.add(relative);
-    });
-    const emitted = emitFleetFiles(fleet, {
-      onProgress,
-      carryOver,
-      onFile: (relative, content) => {
-        stagedDir.write(relative, content);
-        written.add(relative);
-        if (!previous.has(relative)) added.push(relative);
-        else if (fs.readFileSync(path.join(outdir, relative), 'utf8') !== content) changed.push(relative);
-      },
-    });
-    const clusters: Record<string, ClusterRecord> = {};
-    const views: Record<string, ReadonlyArray<Manifest>> = {};
-    for (const [name, c] of emitted.perCluster) {
-      const hash = inputs.get(name);
-      clusters[name] = { ...(hash !== undefined ? { inputs: hash } : {}), view: c.view, warnings: c.warnings, objects: c.objects, files: c.files };
-      views[c.view] = emitted.views.get(c.view)!;
-    }
-    const state: SynthesisState = { format: STATE_FORMAT, library, ...(emitted.hubInputs !== undefined ? { hub: emitted.hubInputs, hubFiles: emitted.hubFiles } : {}), views, clusters };
-    staged.write(STATE_FILE, renderSynthesisState(state));
-    onProgress?.({ ...last, stage: SynthesisStage.SWAP });
-    staged.commit();
-    const removed = [...previous].filter((f) => !written.has(f)).sort();
-    const warnings = [...emitted.warnings];
-    if (staged.leftover) warnings.push(`could not remove the previous output ${staged.leftover}; the next run removes it`);
+    const carried = previousState ? unchangedClusters(outdir, fleet, previousState, inputs) : new Set<string>();
+    const context: RunContext = { fleet, outdir, wfs, library, inputs, onProgress, progress: () => last };
+    const result = previousState && carried.size > 0
+      ? updateUnits(context, previousState, previousText!, carried, (s) => { staged = s; })
+      : replaceWhole(context, (s) => { staged = s; });
     onProgress?.({ ...last, stage: SynthesisStage.DONE });
-    const rendered = [...emitted.perCluster.values()].filter((c) => !c.carried).length;
-    return { outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added, changed, removed, warnings, rendered };
+    return result;
   } catch (e) {
     staged?.discard();
     onProgress?.({ ...last, stage: SynthesisStage.FAILED });
@@ -135,50 +111,172 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
   }
 }
 
+/** What both ways of writing the output share. */
+interface RunContext {
+  readonly fleet: Fleet;
+  readonly outdir: string;
+  readonly wfs: WriteFileSystem;
+  readonly library: string;
+  /** Each cluster's input hash (undefined: always rendered). */
+  readonly inputs: ReadonlyMap<string, string | undefined>;
+  readonly onProgress?: ProgressListener;
+  readonly progress: () => { clustersDone: number; clustersTotal: number };
+}
+
+/** A full run: every cluster rendered into a staging copy of the whole folder, swapped in one step. */
+function replaceWhole(run: RunContext, track: (staged: StagedDirectory) => void): SynthesisReport {
+  const staged = new StagedDirectory(run.outdir, { fs: run.wfs });
+  track(staged);
+  const previous = listTree(run.outdir);
+  previous.delete(OUTPUT_MARKER);
+  previous.delete(STATE_FILE);
+  const written = new Set<string>();
+  const added: string[] = [];
+  const changed: string[] = [];
+  const emitted = emitFleetFiles(run.fleet, {
+    onProgress: run.onProgress,
+    onFile: (relative, content) => {
+      staged.write(relative, content);
+      written.add(relative);
+      if (!previous.has(relative)) added.push(relative);
+      else if (fs.readFileSync(path.join(run.outdir, relative), 'utf8') !== content) changed.push(relative);
+    },
+  });
+  staged.write(STATE_FILE, renderSynthesisState(stateOf(run, emitted)));
+  run.onProgress?.({ ...run.progress(), stage: SynthesisStage.SWAP });
+  staged.commit();
+  const removed = [...previous].filter((f) => !written.has(f)).sort();
+  const warnings = [...emitted.warnings];
+  if (staged.leftover) warnings.push(`could not remove the previous output ${staged.leftover}; the next run removes it`);
+  return report(run, emitted, added, changed, removed, warnings);
+}
+
 /**
- * The CarryOver of an incremental run: a cluster's unit (`clusters/<name>/` and `bootstrap/<name>/`)
- * is carried when its input hash equals the recorded one and the previous output holds as many
- * files of it as recorded, with its kustomization.yaml; the hub's wiring when its input hash is
- * unchanged and its files are there.
+ * An incremental run: only the units of changed, new and removed clusters (and the hub wiring
+ * and the state file when they change) are written and swapped in; `carried` clusters are not
+ * rendered, and their folders stay where they are.
  */
-function carryFromPrevious(
-  outdir: string,
-  state: SynthesisState,
-  previous: ReadonlySet<string>,
-  inputs: ReadonlyMap<string, string | undefined>,
-  carry: (relative: string, source: string) => void,
-): CarryOver {
-  const byUnit = new Map<string, string[]>();
-  const hubFiles: string[] = [];
-  for (const relative of previous) {
-    const parts = relative.split('/');
-    if ((parts[0] === 'clusters' || parts[0] === 'bootstrap') && parts.length >= 3) {
-      const files = byUnit.get(parts[1]) ?? [];
-      files.push(relative);
-      byUnit.set(parts[1], files);
-    } else if (parts[0] === 'hub') {
-      hubFiles.push(relative);
+function updateUnits(run: RunContext, state: SynthesisState, stateText: string, carried: ReadonlySet<string>, track: (staged: StagedUpdate) => void): SynthesisReport {
+  const { fleet, outdir } = run;
+  let update: StagedUpdate | undefined;
+  const staged = (): StagedUpdate => {
+    if (!update) {
+      update = new StagedUpdate(outdir, { fs: run.wfs });
+      track(update);
     }
-  }
-  const records = new Map(Object.entries(state.clusters));
-  const views = new Map(Object.entries(state.views));
-  return {
-    cluster: (name) => {
-      const hash = inputs.get(name);
-      const record = records.get(name);
-      if (hash === undefined || record === undefined || record.inputs !== hash) return undefined;
-      const view = views.get(record.view);
-      const files = byUnit.get(name);
-      if (!view || !files || !files.includes(`clusters/${name}/kustomization.yaml`) || files.length !== record.files) return undefined;
-      for (const file of files.sort()) carry(file, path.join(outdir, ...file.split('/')));
-      return { view: record.view, views: view, warnings: record.warnings, objects: record.objects, files: record.files };
-    },
-    hub: (hash) => {
-      if (state.hub !== hash || hubFiles.length === 0 || hubFiles.length !== state.hubFiles) return undefined;
-      for (const relative of hubFiles.sort()) carry(relative, path.join(outdir, relative));
-      return hubFiles.length;
-    },
+    return update;
   };
+  const written = new Set<string>();
+  const added: string[] = [];
+  const changed: string[] = [];
+  const records = new Map(Object.entries(state.clusters));
+  const hub = fleet.gitops?.bootstrap === BootstrapMode.HUB;
+  const hubThere = fs.existsSync(path.join(outdir, 'hub'));
+  const emitted = emitFleetFiles(fleet, {
+    onProgress: run.onProgress,
+    carryOver: {
+      cluster: (name) => {
+        const record = carried.has(name) ? records.get(name) : undefined;
+        const views = record && state.views[record.view];
+        return record && views ? { view: record.view, views, warnings: record.warnings, objects: record.objects, files: record.files } : undefined;
+      },
+      hub: (hash) => (state.hub === hash && hubThere ? state.hubFiles ?? 0 : undefined),
+    },
+    onFile: (relative, content) => {
+      staged().write(relative, content);
+      written.add(relative);
+      const before = readText(path.join(outdir, relative));
+      if (before === undefined) added.push(relative);
+      else if (before !== content) changed.push(relative);
+    },
+  });
+  const names = new Set(fleet.clusterNames);
+  const units: string[] = [];
+  for (const [name, c] of emitted.perCluster) if (!c.carried) units.push(`clusters/${name}`, `bootstrap/${name}`);
+  for (const folder of ['clusters', 'bootstrap']) {
+    for (const entry of listFolder(path.join(outdir, folder))) if (!names.has(entry)) units.push(`${folder}/${entry}`);
+  }
+  if (!hub || emitted.hubInputs !== state.hub || !hubThere) units.push('hub');
+  const known = new Set([OUTPUT_MARKER, STATE_FILE, 'clusters', 'bootstrap', 'hub']);
+  for (const entry of listFolder(outdir)) if (!known.has(entry)) units.push(entry);
+  const newState = renderSynthesisState(stateOf(run, emitted));
+  const writtenUnits = new Set([...written].map(unitOf));
+  const present = units.filter((u) => writtenUnits.has(u) || fs.existsSync(path.join(outdir, u)));
+  const removed = present.flatMap((u) => filesOfUnit(outdir, u)).filter((f) => !written.has(f)).sort();
+  const warnings = [...emitted.warnings];
+  if (present.length > 0 || newState !== stateText) {
+    staged().write(STATE_FILE, newState);
+    run.onProgress?.({ ...run.progress(), stage: SynthesisStage.SWAP });
+    staged().commit([...present, STATE_FILE]);
+    if (update?.leftover) warnings.push(`could not remove the previous versions in ${update.leftover}; the next run removes them`);
+  }
+  return report(run, emitted, added, changed, removed, warnings);
+}
+
+/**
+ * The clusters an incremental run carries over: input hash equal to the recorded one, and the
+ * unit still there (its kustomization.yaml, and its bootstrap folder under per-cluster wiring).
+ */
+function unchangedClusters(outdir: string, fleet: Fleet, state: SynthesisState, inputs: ReadonlyMap<string, string | undefined>): Set<string> {
+  const perClusterWiring = fleet.gitops !== undefined && fleet.gitops.bootstrap !== BootstrapMode.HUB;
+  const out = new Set<string>();
+  for (const [name, hash] of inputs) {
+    const record = state.clusters[name];
+    if (hash === undefined || record === undefined || record.inputs !== hash || state.views[record.view] === undefined) continue;
+    if (!fs.existsSync(path.join(outdir, 'clusters', name, 'kustomization.yaml'))) continue;
+    if (perClusterWiring && !fs.existsSync(path.join(outdir, 'bootstrap', name))) continue;
+    out.add(name);
+  }
+  return out;
+}
+
+/** The state file's content after a run. */
+function stateOf(run: RunContext, emitted: EmittedFleet): SynthesisState {
+  const clusters: Record<string, ClusterRecord> = {};
+  const views: Record<string, ReadonlyArray<Manifest>> = {};
+  for (const [name, c] of emitted.perCluster) {
+    const hash = run.inputs.get(name);
+    clusters[name] = { ...(hash !== undefined ? { inputs: hash } : {}), view: c.view, warnings: c.warnings, objects: c.objects, files: c.files };
+    views[c.view] = emitted.views.get(c.view)!;
+  }
+  return { format: STATE_FORMAT, library: run.library, ...(emitted.hubInputs !== undefined ? { hub: emitted.hubInputs, hubFiles: emitted.hubFiles } : {}), views, clusters };
+}
+
+function report(run: RunContext, emitted: EmittedFleet, added: string[], changed: string[], removed: string[], warnings: string[]): SynthesisReport {
+  const rendered = [...emitted.perCluster.values()].filter((c) => !c.carried).length;
+  return { outdir: run.outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added: added.sort(), changed: changed.sort(), removed, warnings, rendered };
+}
+
+/** The unit a path of the output belongs to: `clusters/<name>`, `bootstrap/<name>`, else its top-level entry. */
+function unitOf(relative: string): string {
+  const parts = relative.split('/');
+  return (parts[0] === 'clusters' || parts[0] === 'bootstrap') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0];
+}
+
+/** The files of unit `unit` in `outdir` (relative to `outdir`): the unit itself when it is a file. */
+function filesOfUnit(outdir: string, unit: string): string[] {
+  const full = path.join(outdir, unit);
+  if (!fs.existsSync(full)) return [];
+  if (!fs.statSync(full).isDirectory()) return [unit];
+  return [...listTree(full)].map((f) => `${unit}/${f}`);
+}
+
+/** A file's text, or undefined when it cannot be read (absent). */
+function readText(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names in a folder, sorted; empty when it does not exist. */
+function listFolder(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
 }
 
 /**

@@ -11,12 +11,6 @@ export interface WriteFileSystem {
   writeFileSync(file: string, content: string): void;
   renameSync(from: string, to: string): void;
   rmSync(target: string, options: { recursive: true; force: true }): void;
-  /**
-   * Makes `to` a hard link to `from` (incremental synthesis carries unchanged files over this
-   * way; the old output keeps its own name for the file until the swap). Without it, or when it
-   * fails, the file is copied with `writeFileSync`. @default - copy
-   */
-  linkSync?(from: string, to: string): void;
 }
 
 /** Node's own fs. */
@@ -26,5 +20,4 @@ export const NODE_WRITE_FS: WriteFileSystem = {
   writeFileSync: (file, content) => fs.writeFileSync(file, content),
   renameSync: (from, to) => fs.renameSync(from, to),
   rmSync: (target, options) => fs.rmSync(target, options),
-  linkSync: (from, to) => fs.linkSync(from, to),
 };

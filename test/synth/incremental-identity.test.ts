@@ -161,7 +161,7 @@ describe('incremental synthesis is byte-identical to a full synthesis', () => {
     expect(moduleReport.changed.filter((p) => p.startsWith('clusters/')).every((p) => /^clusters\/c-[01]\//.test(p))).toBe(true);
   }, 60_000);
 
-  test('carried-over files are hard links of the previous files (the same inode): neither read nor written', () => {
+  test('carried-over files are the previous files themselves (the same inode): neither read, written nor moved', () => {
     const out = path.join(tempDir(), 'dist');
     synthesizeFleet(fleetOf(START), { outdir: out });
     const inodes = pinInodes(out);
@@ -173,7 +173,7 @@ describe('incremental synthesis is byte-identical to a full synthesis', () => {
     expect(carried.filter((p) => p.startsWith('clusters/'))).toEqual(otherClusters);
   }, 60_000);
 
-  test('a missing or corrupt state file, or a cluster folder edited by hand, only means more is rendered', () => {
+  test('a missing or corrupt state file, or a cluster folder removed by hand, only means more is rendered', () => {
     const out = path.join(tempDir(), 'dist');
     const expected = path.join(tempDir(), 'dist');
     synthesizeFleet(fleetOf(START), { outdir: expected });
@@ -181,8 +181,23 @@ describe('incremental synthesis is byte-identical to a full synthesis', () => {
     fs.writeFileSync(path.join(out, STATE_FILE), '{ not json');
     expect(synthesizeFleet(fleetOf(START), { outdir: out }).rendered).toBe(4);
     expect(readTree(out)).toEqual(readTree(expected));
+    fs.rmSync(path.join(out, 'clusters', 'c-3'), { recursive: true });
+    fs.rmSync(path.join(out, 'clusters', 'c-2', 'kustomization.yaml'));
+    expect(synthesizeFleet(fleetOf(START), { outdir: out }).rendered).toBe(2);
+    expect(readTree(out)).toEqual(readTree(expected));
+  }, 60_000);
+
+  test('a carried folder is trusted, not re-read: a file added by hand stays until a full run (`full`) removes it', () => {
+    const out = path.join(tempDir(), 'dist');
+    const expected = path.join(tempDir(), 'dist');
+    synthesizeFleet(fleetOf(START), { outdir: expected });
+    synthesizeFleet(fleetOf(START), { outdir: out });
     fs.writeFileSync(path.join(out, 'clusters', 'c-3', 'stray.yaml'), 'kind: Stray\n');
-    expect(synthesizeFleet(fleetOf(START), { outdir: out }).rendered).toBe(1);
+    expect(synthesizeFleet(fleetOf(START), { outdir: out }).rendered).toBe(0);
+    expect(readTree(out).get('clusters/c-3/stray.yaml')).toBe('kind: Stray\n');
+    const full = synthesizeFleet(fleetOf(START), { outdir: out, full: true });
+    expect(full.rendered).toBe(4);
+    expect(full.removed).toEqual(['clusters/c-3/stray.yaml']);
     expect(readTree(out)).toEqual(readTree(expected));
   }, 60_000);
 });

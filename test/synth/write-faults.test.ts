@@ -17,6 +17,7 @@ import { readTree, synthesizeFleet } from '../../lib/synth/synthesize-fleet';
 import { PAUSE_ENV } from '../../lib/synth/write-checkpoint';
 import { NODE_WRITE_FS, WriteFileSystem } from '../../lib/synth/write-fs';
 import { REPO_ROOT, tempDir } from '../support/repo';
+import { GitOpsEngine } from '../../lib/gitops/gitops-props';
 import { testFleet } from '../support/test-fleet';
 
 const EXAMPLE = path.join(REPO_ROOT, 'apps', 'fleet.yaml');
@@ -29,7 +30,7 @@ interface Op {
 
 /** Node's fs, recording every operation and making operation number `failAt` (0-based) throw. */
 function faultyFs(parent: string, failAt: number, log: Op[] = []): WriteFileSystem {
-  const rel = (p: string) => path.relative(parent, p).replace(/staging-\d+-[A-Za-z0-9]*/, 'staging').replace(/previous-\d+/, 'previous');
+  const rel = (p: string) => path.relative(parent, p).replace(/staging-\d+-[A-Za-z0-9]*/, 'staging').replace(/previous-\d+/, 'previous').replace(/update-\d+-[A-Za-z0-9]*/, 'update');
   const step = (name: keyof WriteFileSystem, target: string) => {
     log.push({ name, target });
     if (log.length - 1 === failAt) throw new Error(`injected failure at ${name} ${target}`);
@@ -107,11 +108,68 @@ describe('fault injection in the write path', () => {
   });
 });
 
+/**
+ * Incremental runs swap only the changed units (StagedUpdate). Three clusters defined by plan
+ * (so their input hashes decide) with per-cluster GitOps wiring; the new fleet changes b,
+ * removes c and adds d, so the run replaces, removes and adds cluster and bootstrap folders.
+ */
+function unitFleet(version: 'old' | 'new') {
+  const fleet = testFleet({ gitops: { engine: GitOpsEngine.ARGOCD, repoURL: 'https://git.example.com/fleet.git' } });
+  const names = version === 'old' ? ['a', 'b', 'c'] : ['a', 'b', 'd'];
+  for (const name of names) {
+    fleet.defineCluster(name, { release: version === 'new' && name === 'b' ? '4.19.3' : '4.18.12', pools: { gpu: {} } });
+  }
+  return fleet;
+}
+
+describe('fault injection in an incremental run (changed units only)', () => {
+  const setUp = (): { parent: string; out: string } => {
+    const parent = tempDir();
+    const out = path.join(parent, 'dist');
+    synthesizeFleet(unitFleet('old'), { outdir: out });
+    return { parent, out };
+  };
+  const { parent: dryParent, out: dryOut } = setUp();
+  const ops: Op[] = [];
+  const dryReport = synthesizeFleet(unitFleet('new'), { outdir: dryOut, fs: faultyFs(dryParent, -1, ops) });
+  const newTree = readTree(dryOut);
+
+  test('the recorded run renders two clusters and swaps exactly their units, the removed cluster\'s and the state', () => {
+    expect(dryReport.rendered).toBe(2);
+    const full = path.join(tempDir(), 'dist');
+    synthesizeFleet(unitFleet('new'), { outdir: full, full: true });
+    expect(newTree).toEqual(readTree(full));
+    const renames = ops.filter((o) => o.name === 'renameSync').map((o) => o.target);
+    for (const unit of ['clusters/b', 'bootstrap/b', 'clusters/c', 'bootstrap/c']) expect(renames).toContain(`dist/${unit} -> .dist-update/old/${unit}`);
+    for (const unit of ['clusters/b', 'bootstrap/b', 'clusters/d', 'bootstrap/d']) expect(renames).toContain(`.dist-update/new/${unit} -> dist/${unit}`);
+    expect(renames.some((r) => r.includes('clusters/a') || r.includes('bootstrap/a'))).toBe(false);
+    expect(ops.map((o) => `${o.name} ${o.target}`).slice(-2)).toEqual(['rmSync .dist-update/journal.json', 'rmSync .dist-update']);
+  });
+
+  test.each(ops.map((op, i) => [i, `${op.name} ${op.target}`] as const))('failure at step %i (%s) leaves dist/ as it was', (i, label) => {
+    const { parent, out } = setUp();
+    const before = readTree(parent);
+    const run = () => synthesizeFleet(unitFleet('new'), { outdir: out, fs: faultyFs(parent, i) });
+    if (i === ops.length - 1) {
+      const report = run();
+      expect(report.warnings.join('\n')).toMatch(/could not remove the previous versions/);
+      expect(readTree(out)).toEqual(newTree);
+      synthesizeFleet(unitFleet('new'), { outdir: out });
+      expect(fs.readdirSync(parent)).toEqual(['dist']);
+      return;
+    }
+    expect(run, label).toThrow(/injected failure/);
+    expect(readTree(parent)).toEqual(before);
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+    expect(fs.readdirSync(path.join(out, 'bootstrap')).sort()).toEqual(['a', 'b', 'c']);
+  });
+});
+
 /** Runs the default app on `fleetFile` into `out`, paused at `step`, and SIGKILLs it there. */
-async function killAt(step: string, fleetFile: string, out: string): Promise<void> {
+async function killAt(step: string, fleetFile: string, out: string, env: Record<string, string> = {}): Promise<void> {
   // tsx as a loader of this node process (not the tsx CLI, which runs the app in a child process).
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps', 'main.ts')], {
-    cwd: REPO_ROOT, env: { ...process.env, KMODS_FLEET_FILE: fleetFile, KMODS_OUTDIR: out, [PAUSE_ENV]: step }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: REPO_ROOT, env: { ...process.env, KMODS_FLEET_FILE: fleetFile, KMODS_OUTDIR: out, [PAUSE_ENV]: step, ...env }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   const guard = setTimeout(() => child.kill('SIGKILL'), 50_000);
@@ -128,7 +186,7 @@ async function killAt(step: string, fleetFile: string, out: string): Promise<voi
 }
 
 describe('a synthesis killed mid-write (SIGKILL)', () => {
-  /** The example fleet with one module version changed, so the killed run would change many files. */
+  /** The example fleet with one module version changed, so the killed run would change several clusters' files. */
   function changedFleetFile(): string {
     const file = path.join(tempDir(), 'fleet.yaml');
     const text = fs.readFileSync(EXAMPLE, 'utf8').replace('version: "570.148.08"', 'version: "570.172.08"');
@@ -146,29 +204,40 @@ describe('a synthesis killed mid-write (SIGKILL)', () => {
     expect(() => synthesizeFleet(loadFleetFile(EXAMPLE), { outdir: out, fs: failing, full: true })).toThrow(/injected: next run fails/);
   }
 
-  test.each(['write:1', 'write:40', 'between-renames'])('killed at %s: the next run restores dist/ byte for byte and removes the leftovers', async (step) => {
+  // KMODS_FULL=1: the whole folder is staged and swapped; without it, only the changed clusters' units are (StagedUpdate).
+  const cases: ReadonlyArray<readonly [string, string, Record<string, string>, RegExp]> = [
+    ['whole folder', 'write:1', { KMODS_FULL: '1' }, /^\.dist-staging-\d+-/],
+    ['whole folder', 'write:40', { KMODS_FULL: '1' }, /^\.dist-staging-\d+-/],
+    ['whole folder', 'between-renames', { KMODS_FULL: '1' }, /^\.dist-previous-\d+$/],
+    ['changed units', 'write:1', {}, /^\.dist-update-\d+-/],
+    ['changed units', 'unit:1', {}, /^\.dist-update-\d+-/],
+    ['changed units', 'unit:3', {}, /^\.dist-update-\d+-/],
+  ];
+  test.each(cases)('%s, killed at %s: the next run restores dist/ byte for byte and removes the leftovers', async (_mode, step, env, leftover) => {
     const parent = tempDir();
     const out = path.join(parent, 'dist');
     synthesizeFleet(loadFleetFile(EXAMPLE), { outdir: out });
     const before = readTree(parent);
-    await killAt(step, changedFleetFile(), out);
+    const beforeOut = readTree(out);
+    await killAt(step, changedFleetFile(), out, env);
     const left = fs.readdirSync(parent).sort();
-    expect(left.length).toBeGreaterThan(1);
-    if (step === 'between-renames') expect(left.some((n) => /^\.dist-previous-\d+$/.test(n)) && !left.includes('dist')).toBe(true);
-    else expect(left.some((n) => /^\.dist-staging-\d+-/.test(n))).toBe(true);
+    expect(left.some((n) => leftover.test(n))).toBe(true);
+    if (step === 'between-renames') expect(left.includes('dist')).toBe(false);
+    // Killed between units: dist/ holds some new units beside old ones until the next run rolls them back.
+    if (step.startsWith('unit:')) expect(readTree(out)).not.toEqual(beforeOut);
     failingNextRun(out);
     expect(readTree(parent)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   }, 60_000);
 
-  test('killed after the swap: the new output is complete, and the next run removes the old copy', async () => {
+  test.each([['whole folder', { KMODS_FULL: '1' }], ['changed units', {}]] as const)('%s, killed after the swap: the new output is complete, and the next run removes the old copy', async (_mode, env) => {
     const parent = tempDir();
     const out = path.join(parent, 'dist');
     synthesizeFleet(loadFleetFile(EXAMPLE), { outdir: out });
     const changed = changedFleetFile();
     const expected = path.join(tempDir(), 'dist');
     synthesizeFleet(loadFleetFile(changed), { outdir: expected });
-    await killAt('after-swap', changed, out);
+    await killAt('after-swap', changed, out, env);
     expect(readTree(out)).toEqual(readTree(expected));
     expect(fs.readdirSync(parent).length).toBe(2);
     failingNextRun(out);
