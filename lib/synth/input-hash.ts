@@ -29,7 +29,7 @@ function canonicalJson(value: unknown, stack: unknown[] = []): string {
   return `{${type ? `"@":${JSON.stringify(type)}${fields.length ? ',' : ''}` : ''}${fields.join(',')}}`;
 }
 
-/** Canonical JSON of catalog entries (releases, modules), computed once per entry: every cluster refers to the same few. */
+/** Canonical JSON of catalog entries (releases, modules) and the GitOps settings, computed once per object: every cluster refers to the same few. */
 const entryJson = new WeakMap<object, string>();
 
 function catalogEntryJson(entry: object | undefined): string {
@@ -71,8 +71,10 @@ export function clusterInputHash(plan: ClusterPlan, context: ClusterInputContext
     const extra = [...new Set(pooled)].sort().map((m) => catalogEntryJson(context.catalogs.modules.tryGet(m)));
     return shortHash([
       JSON.stringify(context.library),
-      canonicalJson(context.gitops ?? null),
-      canonicalJson(plan),
+      context.gitops === undefined || context.gitops === null ? 'null' : catalogEntryJson(context.gitops as object),
+      // A plan is plain JSON data (see ClusterPlan), built in a fixed order: the native
+      // serializer describes it as faithfully as canonicalJson and takes a fraction of the time.
+      JSON.stringify(plan),
       `[${releases.join(',')}]`,
       `[${modules.join(',')}]`,
       `[${extra.join(',')}]`,

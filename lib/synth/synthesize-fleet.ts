@@ -219,12 +219,13 @@ function updateUnits(run: RunContext, state: SynthesisState, stateText: string, 
  */
 function unchangedClusters(outdir: string, fleet: Fleet, state: SynthesisState, inputs: ReadonlyMap<string, string | undefined>): Set<string> {
   const perClusterWiring = fleet.gitops !== undefined && fleet.gitops.bootstrap !== BootstrapMode.HUB;
+  const bootstraps = new Set(perClusterWiring ? listFolder(path.join(outdir, 'bootstrap')) : []);
   const out = new Set<string>();
   for (const [name, hash] of inputs) {
     const record = state.clusters[name];
     if (hash === undefined || record === undefined || record.inputs !== hash || state.views[record.view] === undefined) continue;
+    if (perClusterWiring && !bootstraps.has(name)) continue;
     if (!fs.existsSync(path.join(outdir, 'clusters', name, 'kustomization.yaml'))) continue;
-    if (perClusterWiring && !fs.existsSync(path.join(outdir, 'bootstrap', name))) continue;
     out.add(name);
   }
   return out;
