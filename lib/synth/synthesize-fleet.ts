@@ -24,8 +24,19 @@ export interface SynthesizeFleetOptions {
    * when there are more than two (see `assertRemovalAllowed`). @default false
    */
   readonly allowRemoval?: boolean;
-  /** The filesystem operations that write (tests inject failures here). @default node's fs */
+  /**
+   * The filesystem operations that write (tests inject failures here). With it, every cluster
+   * is rendered in-process (worker threads write with node's fs). @default node's fs
+   */
   readonly fs?: WriteFileSystem;
+  /**
+   * Worker threads that render clusters and write their files (KMODS_WORKERS for the default
+   * app); `0` renders every cluster on the calling thread. The output is byte-identical either
+   * way. Workers are not used when `fs` is given, when the fleet's definition is not plain data
+   * (see Fleet.definition), or for clusters whose chart the fleet keeps (`addCluster`, `cluster()`).
+   * @default - one per CPU core (os.availableParallelism) when at least 50 clusters are to be rendered, else 0
+   */
+  readonly workers?: number;
   /**
    * Render every cluster, ignoring what the previous output recorded (KMODS_FULL=1 or `--full`
    * for the default app). The output is the same either way; see `synthesizeFleet`. @default false
@@ -104,6 +115,17 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
     const emitted = emitFleetFiles(fleet, {
       onProgress,
       carryOver,
+      workers: options.fs ? 0 : options.workers,
+      workerOutput: {
+        dir: stagedDir.stagingPath,
+        previousDir: outdir,
+        previousFiles: previous,
+        onFiles: (files, filesAdded, filesChanged) => {
+          for (const relative of files) written.add(relative);
+          added.push(...filesAdded);
+          changed.push(...filesChanged);
+        },
+      },
       onFile: (relative, content) => {
         stagedDir.write(relative, content);
         written.add(relative);
