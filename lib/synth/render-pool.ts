@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { FleetDefinition } from '../fleet/fleet-definition';
+import { kindRegistrations, KindRegistration } from '../kinds/kind-registry';
 import type { ClusterPlan } from '../plan/cluster-plan';
 import type { Manifest } from './manifest';
 
@@ -57,6 +58,8 @@ export type PoolMessage =
 /** Data each worker starts with. */
 export interface PoolWorkerData {
   readonly definition: FleetDefinition;
+  /** The process-wide kind registrations (registerKind) of the main thread, replayed first. */
+  readonly kinds: ReadonlyArray<KindRegistration>;
   readonly outputDir: string;
   readonly previousDir: string;
   readonly port: MessagePort;
@@ -127,11 +130,14 @@ export class RenderPool {
     const shared = new SharedArrayBuffer(4 * (SIGNAL_BUSY + count));
     this.signal = new Int32Array(shared);
     const script = workerScript();
+    const kinds: KindRegistration[] = kindRegistrations().map((k) => ({
+      group: k.group, kind: k.kind, namespaced: k.namespaced, resource: k.resource, ...(k.syncPolicy ? { syncPolicy: k.syncPolicy } : {}),
+    }));
     try {
       for (let slot = 0; slot < count; slot++) {
         const { port1, port2 } = new MessageChannel();
         const workerData: PoolWorkerData = {
-          definition: options.definition, outputDir: options.outputDir, previousDir: options.previousDir, port: port2, signal: shared, slot,
+          definition: options.definition, kinds, outputDir: options.outputDir, previousDir: options.previousDir, port: port2, signal: shared, slot,
         };
         const worker = new Worker(script.file, { workerData, transferList: [port2], ...(script.execArgv ? { execArgv: script.execArgv } : {}), stdout: false, stderr: false });
         worker.unref();

@@ -1,6 +1,6 @@
 /**
- * A render worker thread of RenderPool (./render-pool): rebuilds the fleet's catalogs from its
- * definition, then for each batch of cluster plans renders every unit (renderClusterUnit),
+ * A render worker thread of RenderPool (./render-pool): replays the main thread's kind
+ * registrations (registerKind), rebuilds the fleet's catalogs from its definition, then for each batch of cluster plans renders every unit (renderClusterUnit),
  * writes its files into the output folder, compares each with the previous output's file of the
  * same path, and posts what it did (PoolMessage), bumping and notifying the shared counter after
  * each post so the main thread, blocked in Atomics.wait, wakes up. It stops writing as soon as
@@ -13,6 +13,7 @@ import { workerData } from 'worker_threads';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { fleetPropsOfDefinition } from '../fleet/fleet-definition';
+import { addKindRegistration } from '../kinds/kind-registry';
 import { renderClusterUnit } from './render-cluster';
 import { PoolBatch, PoolMessage, PoolUnit, PoolWorkerData, SIGNAL_ABORT, SIGNAL_BUSY, SIGNAL_POSTED } from './render-pool';
 
@@ -30,6 +31,7 @@ function post(message: PoolMessage): void {
 const aborted = (): boolean => Atomics.load(signal, SIGNAL_ABORT) !== 0;
 
 let failed = false;
+for (const kind of data.kinds) addKindRegistration(kind);
 const fleet = new Fleet(fleetPropsOfDefinition(data.definition));
 
 function renderBatch(batch: PoolBatch): void {
