@@ -1,7 +1,7 @@
-import { createRequire } from 'module';
+import { createRequire } from 'node:module';
 import * as os from 'os';
 import * as path from 'path';
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { FleetDefinition } from '../fleet/fleet-definition';
 import { kindRegistrations, KindRegistration } from '../kinds/kind-registry';
 import type { ClusterPlan } from '../plan/cluster-plan';

@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { workerData } from 'worker_threads';
+import { workerData } from 'node:worker_threads';
 import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { fleetPropsOfDefinition } from '../fleet/fleet-definition';
