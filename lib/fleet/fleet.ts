@@ -153,6 +153,15 @@ export class Fleet extends Construct {
   }
 
   /**
+   * The Chart of `plan`, rendered for this call only (not kept). For a render worker thread,
+   * whose fleet is rebuilt from this fleet's definition and receives the plans, not the names:
+   * every Cluster chart is built here (see `render`). @internal
+   */
+  public chartForPlan(plan: ClusterPlan): Cluster {
+    return this.render(plan);
+  }
+
+  /**
    * True when the named cluster's chart is kept (`addCluster`, `cluster()`): it may hold
    * user-added constructs, so incremental synthesis always renders it. @internal
    */

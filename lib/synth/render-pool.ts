@@ -83,6 +83,9 @@ export const SIGNAL_BUSY = 2;
  */
 export const WAIT_FOR_WORKERS_ENV = 'KMODS_TEST_WAIT_FOR_WORKERS';
 
+/** How long the pool waits without any message from its workers before it gives up. */
+const STALL_MS = 5 * 60_000;
+
 /** The least number of cluster units for which the default starts workers (see defaultWorkerCount). */
 export const MIN_UNITS_FOR_WORKERS = 50;
 
@@ -123,6 +126,8 @@ export class RenderPool {
   private nextResult = 0;
   private closed = false;
   private startedWaiting?: number;
+  /** When a worker last posted anything (or the pool started). */
+  private lastMessage = Date.now();
 
   constructor(private readonly jobs: ReadonlyArray<PoolJob>, options: RenderPoolOptions) {
     this.batchSize = Math.max(1, options.batchSize ?? 8);
@@ -177,7 +182,11 @@ export class RenderPool {
         this.nextResult += 1;
         return undefined;
       }
-      if (!received) Atomics.wait(this.signal, SIGNAL_POSTED, seen, 1000);
+      if (!received) {
+        // A worker that dies without throwing (out of memory) posts nothing more.
+        if (Date.now() - this.lastMessage > STALL_MS) throw new Error(`the render worker threads posted nothing for ${STALL_MS / 60_000} minutes; one probably died (out of memory?)`);
+        Atomics.wait(this.signal, SIGNAL_POSTED, seen, 1000);
+      }
     }
   }
 
@@ -216,6 +225,7 @@ export class RenderPool {
     for (let slot = 0; slot < this.ports.length; slot++) {
       for (let received = receiveMessageOnPort(this.ports[slot]); received; received = receiveMessageOnPort(this.ports[slot])) {
         any = true;
+        this.lastMessage = Date.now();
         const message = received.message as PoolMessage;
         if (message.type === 'ready') {
           this.ready[slot] = true;

@@ -8,9 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
 import { workerData } from 'node:worker_threads';
-import { Cluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { fleetPropsOfDefinition } from '../fleet/fleet-definition';
 import { addKindRegistration } from '../kinds/kind-registry';
@@ -35,10 +33,9 @@ for (const kind of data.kinds) addKindRegistration(kind);
 const fleet = new Fleet(fleetPropsOfDefinition(data.definition));
 
 function renderBatch(batch: PoolBatch): void {
-  const catalogs = { releases: fleet.releases, modules: fleet.modules };
   for (let i = 0; i < batch.jobs.length && !aborted(); i++) {
     const { plan, previous } = batch.jobs[i];
-    const rendered = renderClusterUnit(new Cluster(new App({ outdir: '.cdk8s-unused' }), plan, catalogs), { gitops: fleet.gitops });
+    const rendered = renderClusterUnit(fleet.chartForPlan(plan), { gitops: fleet.gitops });
     const before = new Set(previous);
     const files: string[] = [];
     const added: string[] = [];
