@@ -12,6 +12,7 @@ import { OpenShiftReleaseProps, ReleaseCatalog } from '../release/release-catalo
 import { factsOfCatalogs, FleetFacts } from '../validation/fleet-facts';
 import { validateClusterProps, validateFleetProps } from '../validation/validate';
 import { Cluster } from './cluster';
+import { FleetDefinition, fleetDefinitionOf } from './fleet-definition';
 
 /** The fleet: release and module catalogs shared by every cluster. */
 export interface FleetProps {
@@ -53,6 +54,8 @@ export class Fleet extends Construct {
   private readonly facts: FleetFacts;
   /** The GitOps destinations of the clusters defined so far (no two may share one). */
   private readonly destinations?: DestinationRegistry;
+  /** What the fleet was made from, as plain data (undefined when part of it is not). */
+  private readonly definitionData?: FleetDefinition;
 
   constructor(props: FleetProps = {}) {
     super(undefined as unknown as Construct, '');
@@ -70,6 +73,7 @@ export class Fleet extends Construct {
     this.releases = releases;
     this.modules = modules;
     this.facts = factsOfCatalogs(releases, modules, gitops);
+    this.definitionData = fleetDefinitionOf(props);
     if (props.appPerCluster === false) this.sharedApp = new App({ outdir: '.cdk8s-unused' });
   }
 
@@ -97,6 +101,17 @@ export class Fleet extends Construct {
     if (shared.length > 0) throw new FleetValidationError(shared.map((p) => ({ ...p, path: ['clusters', name, ...p.path] })));
     this.planMap.set(name, plan);
     return plan;
+  }
+
+  /**
+   * What the fleet was made from (releases, modules, GitOps props) as plain, structured-clone
+   * safe data: a worker thread rebuilds the same catalogs with `new Fleet(fleetPropsOfDefinition(definition))`
+   * and renders any cluster plan of this fleet byte for byte as the fleet itself would. Undefined
+   * when part of it is not plain data (a subclass of ModuleSource or KernelModule, a function):
+   * such a fleet is rendered in-process.
+   */
+  public get definition(): FleetDefinition | undefined {
+    return this.definitionData;
   }
 
   /** Cluster names, sorted. */
@@ -135,6 +150,15 @@ export class Fleet extends Construct {
    */
   public chartForSynthesis(name: string): Cluster {
     return this.clusterMap.get(name) ?? this.render(this.plan(name));
+  }
+
+  /**
+   * The Chart of `plan`, rendered for this call only (not kept). For a render worker thread,
+   * whose fleet is rebuilt from this fleet's definition and receives the plans, not the names:
+   * every Cluster chart is built here (see `render`). @internal
+   */
+  public chartForPlan(plan: ClusterPlan): Cluster {
+    return this.render(plan);
   }
 
   /**

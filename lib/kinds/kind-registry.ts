@@ -72,6 +72,11 @@ export function addKindRegistration(registration: KindRegistration): RegisteredK
   return entry;
 }
 
+/** Every registration so far, in the order made (render worker threads replay them with addKindRegistration). */
+export function kindRegistrations(): RegisteredKind[] {
+  return [...registered.values()];
+}
+
 /** The user's registration of a kind, or undefined. */
 export function registeredKind(group: string, kind: string): RegisteredKind | undefined {
   return registered.get(`${group}/${kind}`);

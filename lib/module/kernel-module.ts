@@ -128,6 +128,7 @@ export class KernelModule {
   constructor(props: KernelModuleProps) {
     validateModuleProps(props);
     validateKernelModule(props);
+    MODULE_PROPS.set(this, props);
     this.name = props.name;
     this.version = props.version;
     this.loadOrder = props.loadOrder.map((m) => ({ name: m.name, parameters: { ...(m.parameters ?? {}) } }));
@@ -157,6 +158,17 @@ export class KernelModule {
   public prebuiltImageFor(kernel: string): string | undefined {
     return this.source.imageFor(kernel);
   }
+}
+
+/** The props each KernelModule was made from (kept aside, so they are not part of its fields). */
+const MODULE_PROPS = new WeakMap<KernelModule, KernelModuleProps>();
+
+/**
+ * The props `module` was made from, or undefined when it is a subclass of KernelModule (which
+ * may behave differently from a module made from the same props).
+ */
+export function kernelModuleProps(module: KernelModule): KernelModuleProps | undefined {
+  return Object.getPrototypeOf(module) === KernelModule.prototype ? MODULE_PROPS.get(module) : undefined;
 }
 
 function validateKernelModule(props: KernelModuleProps): void {

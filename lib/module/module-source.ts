@@ -78,6 +78,28 @@ export abstract class ModuleSource {
 
   /** Calls the visitor's method for this kind. */
   public abstract accept<T>(visitor: ModuleSourceVisitor<T>): T;
+
+  /**
+   * The source as plain data (structured-clone and JSON safe) that `moduleSourceFromData`
+   * turns back into an equal source, or undefined when this source is not one of the library's
+   * own kinds (a subclass may behave differently, so it cannot be rebuilt from data).
+   */
+  public toData(): ModuleSourceData | undefined {
+    return undefined;
+  }
+}
+
+/** A ModuleSource as plain data: see `ModuleSource.toData` and `moduleSourceFromData`. */
+export type ModuleSourceData =
+  | { readonly git: GitSourceProps }
+  | { readonly dockerfile: string }
+  | { readonly prebuilt: PrebuiltSourceProps };
+
+/** The ModuleSource that `data` (from `ModuleSource.toData`) describes. */
+export function moduleSourceFromData(data: ModuleSourceData): ModuleSource {
+  if ('git' in data) return ModuleSource.git(data.git);
+  if ('dockerfile' in data) return ModuleSource.dockerfile(data.dockerfile);
+  return ModuleSource.prebuilt(data.prebuilt);
 }
 
 /** A module source in a git repository, built with `make` (or `buildCommand`) on the Driver Toolkit. */
@@ -127,6 +149,10 @@ export class GitSource extends ModuleSource {
   public accept<T>(visitor: ModuleSourceVisitor<T>): T {
     return visitor.git(this);
   }
+
+  public toData(): ModuleSourceData | undefined {
+    return Object.getPrototypeOf(this) === GitSource.prototype ? { git: this.props } : undefined;
+  }
 }
 
 export class DockerfileSource extends ModuleSource {
@@ -147,6 +173,10 @@ export class DockerfileSource extends ModuleSource {
 
   public accept<T>(visitor: ModuleSourceVisitor<T>): T {
     return visitor.dockerfile(this);
+  }
+
+  public toData(): ModuleSourceData | undefined {
+    return Object.getPrototypeOf(this) === DockerfileSource.prototype ? { dockerfile: this.text } : undefined;
   }
 }
 
@@ -193,5 +223,9 @@ export class PrebuiltSource extends ModuleSource {
 
   public accept<T>(visitor: ModuleSourceVisitor<T>): T {
     return visitor.prebuilt(this);
+  }
+
+  public toData(): ModuleSourceData | undefined {
+    return Object.getPrototypeOf(this) === PrebuiltSource.prototype ? { prebuilt: this.props } : undefined;
   }
 }

@@ -8,6 +8,7 @@ import { gitOpsClusterOf, renderClusterWiring } from '../gitops/render-gitops';
 import { checkObjectSizes } from '../validation/object-size';
 import { synthWarnings } from '../warnings';
 import { renderKustomization } from './kustomization';
+import { sharedYaml } from './shared-yaml';
 import { Manifest, manifestFileName } from './manifest';
 import { checkManifests } from './output-checks';
 
@@ -114,7 +115,8 @@ export function renderClusterUnit(cluster: Cluster, options: RenderClusterUnitOp
   if (gitops && gitops.bootstrap !== BootstrapMode.HUB) {
     for (const [file, object] of renderClusterWiring(gitops, gitOpsClusterOf(cluster.plan), view)) {
       if (!isKustomization(object) && !file.includes('/health-checks/')) errors.push(...checkManifests(file, [object]));
-      files.push([file, Yaml.stringify(object)]);
+      // Much of the per-cluster wiring is the same for every cluster (health checks, RBAC, …).
+      files.push([file, sharedYaml(object)]);
     }
   }
   return { name: cluster.name, files: errors.length > 0 ? [] : files, objects: all.length, view, warnings, errors, ...(options.keepManifests ? { manifests: all } : {}) };

@@ -7,6 +7,7 @@ import { Manifest } from './manifest';
 import { checkManifests } from './output-checks';
 import { ProgressListener, SynthesisStage } from './progress';
 import { isKustomization, OutputCheckError, renderClusterUnit, RenderedClusterUnit } from './render-cluster';
+import { defaultWorkerCount, PoolJob, PoolUnit, RenderPool } from './render-pool';
 
 /** Every file of the fleet's output, by path relative to the output folder, in a stable order. */
 export interface RenderedFleet {
@@ -29,6 +30,37 @@ export interface EmitFleetFilesOptions extends RenderFleetOptions {
   readonly onCluster?: (cluster: string, manifests: ReadonlyArray<Manifest>) => void;
   /** Folders of the previous output to carry over instead of rendering them. @default - render everything */
   readonly carryOver?: CarryOver;
+  /**
+   * Lets worker threads render cluster units and write their files themselves (see
+   * WorkerOutput); without it every unit goes through `onFile`. @default - render in-process
+   */
+  readonly workerOutput?: WorkerOutput;
+  /**
+   * Worker threads rendering cluster units (with `workerOutput`); `0` renders in-process. Clusters
+   * whose chart the fleet keeps (`addCluster`, `cluster()`) are always rendered in-process, and so
+   * is everything when the fleet's definition is not plain data (see Fleet.definition).
+   * @default - one per CPU core when at least 50 clusters are to be rendered (see defaultWorkerCount), else 0
+   */
+  readonly workers?: number;
+}
+
+/**
+ * Where worker threads put the files of the units they render, instead of handing them to
+ * `onFile` (see emitFleetFiles' `workers`).
+ */
+export interface WorkerOutput {
+  /** Folder the workers write each unit's files into, creating folders as needed (a staging folder). */
+  readonly dir: string;
+  /** The previous output folder, which each written file is compared with. */
+  readonly previousDir: string;
+  /** Paths (relative, '/' separated) of the previous output's files. */
+  readonly previousFiles: ReadonlySet<string>;
+  /**
+   * Receives, in cluster-name order and where `onFile` would have received them, the files a
+   * worker wrote for a unit: every path, then those not in `previousFiles` and those whose
+   * content differs from the previous output's.
+   */
+  onFiles(files: ReadonlyArray<string>, added: ReadonlyArray<string>, changed: ReadonlyArray<string>): void;
 }
 
 /**
@@ -121,17 +153,34 @@ export function emitFleetFiles(fleet: Fleet, options: EmitFleetFilesOptions): Em
     if (unit.manifests) options.onCluster?.(unit.name, unit.manifests);
     record(unit.name, unit.view, undefined, { warnings: unit.warnings, carried: false, objects: unit.objects, files: unit.files.length });
   };
-  names.forEach((name, i) => {
-    const carried = options.carryOver?.cluster(name);
-    if (carried) {
-      record(name, carried.views, carried.view, { warnings: carried.warnings, carried: true, objects: carried.objects, files: carried.files });
-    } else {
-      // One cluster at a time: unless the user kept its chart (addCluster / cluster()), it is
-      // rendered from its plan for this turn only and garbage afterwards.
-      emitUnit(renderClusterUnit(fleet.chartForSynthesis(name), { gitops: fleet.gitops, keepManifests: options.onCluster !== undefined }));
-    }
-    report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
-  });
+  const carriedUnits = names.map((name) => options.carryOver?.cluster(name));
+  const pool = startPool(fleet, options, names.filter((name, i) => !carriedUnits[i] && !fleet.keepsChart(name)));
+  const emitPooled = (unit: PoolUnit): void => {
+    errors.push(...unit.errors);
+    options.workerOutput!.onFiles(unit.files, unit.added, unit.changed);
+    record(unit.name, unit.view, undefined, { warnings: unit.warnings, carried: false, objects: unit.objects, files: unit.files.length });
+  };
+  try {
+    names.forEach((name, i) => {
+      const carried = carriedUnits[i];
+      if (carried) {
+        record(name, carried.views, carried.view, { warnings: carried.warnings, carried: true, objects: carried.objects, files: carried.files });
+      } else {
+        // A worker's unit, or (none ready yet, a kept chart, no workers) one rendered here.
+        const pooled = pool && !fleet.keepsChart(name) ? pool.next() : undefined;
+        if (pooled) {
+          emitPooled(pooled);
+        } else {
+          // One cluster at a time: unless the user kept its chart (addCluster / cluster()), it is
+          // rendered from its plan for this turn only and garbage afterwards.
+          emitUnit(renderClusterUnit(fleet.chartForSynthesis(name), { gitops: fleet.gitops, keepManifests: options.onCluster !== undefined }));
+        }
+      }
+      report?.({ stage: SynthesisStage.RENDER, clustersDone: i + 1, clustersTotal: names.length });
+    });
+  } finally {
+    pool?.close();
+  }
   if (errors.length > 0) throw new OutputCheckError(errors);
   // The hub's wiring is derived from every cluster's objects (whitelists, RBAC, health checks):
   // its inputs are the settings, each cluster's destination and each cluster's view.
@@ -161,4 +210,28 @@ export function renderFleet(fleet: Fleet, options: RenderFleetOptions = {}): Ren
     onCluster: (cluster, manifests) => clusters.set(cluster, manifests),
   });
   return { files, clusters };
+}
+
+/**
+ * The worker pool that renders the named clusters (in this order), or undefined to render them
+ * in-process: no `workerOutput`, no workers asked for (or, by default, too few clusters), a fleet
+ * definition that is not plain data, or objects asked for (`onCluster`).
+ */
+function startPool(fleet: Fleet, options: EmitFleetFilesOptions, names: ReadonlyArray<string>): RenderPool | undefined {
+  const output = options.workerOutput;
+  const definition = fleet.definition;
+  if (!output || !definition || options.onCluster || names.length === 0) return undefined;
+  const workers = options.workers ?? defaultWorkerCount(names.length);
+  if (workers <= 0) return undefined;
+  const byUnit = new Map<string, string[]>();
+  for (const relative of output.previousFiles) {
+    const parts = relative.split('/');
+    if ((parts[0] === 'clusters' || parts[0] === 'bootstrap') && parts.length >= 3) {
+      const files = byUnit.get(parts[1]);
+      if (files) files.push(relative);
+      else byUnit.set(parts[1], [relative]);
+    }
+  }
+  const jobs: PoolJob[] = names.map((name) => ({ plan: fleet.plan(name), previous: byUnit.get(name) ?? [] }));
+  return new RenderPool(jobs, { workers, definition, outputDir: output.dir, previousDir: output.previousDir });
 }

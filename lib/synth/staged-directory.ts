@@ -53,6 +53,11 @@ export class StagedDirectory {
     }
   }
 
+  /** Absolute path of the staging folder the new version is written into (until `commit` or `discard`). */
+  public get stagingPath(): string {
+    return this.staging;
+  }
+
   /** Writes one file of the new version (`relative` to the folder, '/' separated, never leaving it). */
   public write(relative: string, content: string): void {
     if (!this.open) throw new Error('the staged folder was already committed or discarded');

@@ -51,6 +51,14 @@ export class StagedUpdate {
     }
   }
 
+  /**
+   * The folder new versions are written into (`<update>/new`), for writers that write
+   * directly (render worker threads); `write` puts files there too.
+   */
+  public get stagingPath(): string {
+    return path.join(this.root, 'new');
+  }
+
   /** Writes one file of a unit's new version (`relative` to `target`, '/' separated, never leaving it). */
   public write(relative: string, content: string): void {
     if (!this.open) throw new Error('the staged update was already committed or discarded');

@@ -27,8 +27,19 @@ export interface SynthesizeFleetOptions {
    * when there are more than two (see `assertRemovalAllowed`). @default false
    */
   readonly allowRemoval?: boolean;
-  /** The filesystem operations that write (tests inject failures here). @default node's fs */
+  /**
+   * The filesystem operations that write (tests inject failures here). With it, every cluster
+   * is rendered in-process (worker threads write with node's fs). @default node's fs
+   */
   readonly fs?: WriteFileSystem;
+  /**
+   * Worker threads that render clusters and write their files (KMODS_WORKERS for the default
+   * app); `0` renders every cluster on the calling thread. The output is byte-identical either
+   * way. Workers are not used when `fs` is given, when the fleet's definition is not plain data
+   * (see Fleet.definition), or for clusters whose chart the fleet keeps (`addCluster`, `cluster()`).
+   * @default - one per CPU core (os.availableParallelism) when at least 50 clusters are to be rendered, else 0
+   */
+  readonly workers?: number;
   /**
    * Render every cluster, ignoring what the previous output recorded (KMODS_FULL=1 or `--full`
    * for the default app). The output is the same either way; see `synthesizeFleet`. @default false
@@ -98,7 +109,7 @@ export function synthesizeFleet(fleet: Fleet, options: SynthesizeFleetOptions = 
       inputs.set(name, fleet.keepsChart(name) ? undefined : clusterInputHash(fleet.plan(name), { catalogs, gitops: fleet.gitops, library }));
     }
     const carried = previousState ? unchangedClusters(outdir, fleet, previousState, inputs) : new Set<string>();
-    const context: RunContext = { fleet, outdir, wfs, library, inputs, onProgress, progress: () => last };
+    const context: RunContext = { fleet, outdir, wfs, library, inputs, onProgress, progress: () => last, workers: options.fs ? 0 : options.workers };
     const result = previousState && carried.size > 0
       ? updateUnits(context, previousState, previousText!, carried, (s) => { staged = s; })
       : replaceWhole(context, (s) => { staged = s; });
@@ -121,6 +132,8 @@ interface RunContext {
   readonly inputs: ReadonlyMap<string, string | undefined>;
   readonly onProgress?: ProgressListener;
   readonly progress: () => { clustersDone: number; clustersTotal: number };
+  /** See SynthesizeFleetOptions.workers (0 when a filesystem seam is injected). */
+  readonly workers?: number;
 }
 
 /** A full run: every cluster rendered into a staging copy of the whole folder, swapped in one step. */
@@ -135,6 +148,17 @@ function replaceWhole(run: RunContext, track: (staged: StagedDirectory) => void)
   const changed: string[] = [];
   const emitted = emitFleetFiles(run.fleet, {
     onProgress: run.onProgress,
+    workers: run.workers,
+    workerOutput: {
+      dir: staged.stagingPath,
+      previousDir: run.outdir,
+      previousFiles: previous,
+      onFiles: (files, filesAdded, filesChanged) => {
+        for (const relative of files) written.add(relative);
+        added.push(...filesAdded);
+        changed.push(...filesChanged);
+      },
+    },
     onFile: (relative, content) => {
       staged.write(relative, content);
       written.add(relative);
@@ -172,8 +196,22 @@ function updateUnits(run: RunContext, state: SynthesisState, stateText: string, 
   const records = new Map(Object.entries(state.clusters));
   const hub = fleet.gitops?.bootstrap === BootstrapMode.HUB;
   const hubThere = fs.existsSync(path.join(outdir, 'hub'));
+  // Worker threads (when enough clusters changed) write the new units straight into the update's folder.
+  const toRender = fleet.clusterNames.filter((n) => !carried.has(n));
+  const previousFiles = new Set(toRender.flatMap((n) => [...filesOfUnit(outdir, `clusters/${n}`), ...filesOfUnit(outdir, `bootstrap/${n}`)]));
   const emitted = emitFleetFiles(fleet, {
     onProgress: run.onProgress,
+    workers: run.workers,
+    workerOutput: toRender.length === 0 ? undefined : {
+      dir: staged().stagingPath,
+      previousDir: outdir,
+      previousFiles,
+      onFiles: (files, filesAdded, filesChanged) => {
+        for (const relative of files) written.add(relative);
+        added.push(...filesAdded);
+        changed.push(...filesChanged);
+      },
+    },
     carryOver: {
       cluster: (name) => {
         const record = carried.has(name) ? records.get(name) : undefined;
@@ -209,6 +247,8 @@ function updateUnits(run: RunContext, state: SynthesisState, stateText: string, 
     run.onProgress?.({ ...run.progress(), stage: SynthesisStage.SWAP });
     staged().commit([...present, STATE_FILE]);
     if (update?.leftover) warnings.push(`could not remove the previous versions in ${update.leftover}; the next run removes them`);
+  } else {
+    update?.discard();
   }
   return report(run, emitted, added, changed, removed, warnings);
 }

@@ -49,6 +49,8 @@ describe.skipIf(!sharedAvailable())('the npm package in a project created from z
     expect(packed).toEqual(expect.arrayContaining([
       'package.json', 'LICENSE', 'README.md', 'CHANGELOG.md', 'schema/fleet.schema.json',
       'build/index.js', 'build/index.d.ts', 'build/cli/main.js', 'build/gitops/health-checks/machine-config-pool.lua',
+      // The worker thread script of parallel rendering (lib/synth/render-pool.ts starts it by path).
+      'build/synth/render-worker.js',
     ]));
     const unexpected = packed.filter((f) => !/^(build\/.*\.(js|d\.ts|lua)|schema\/fleet\.schema\.json|package\.json|LICENSE|README\.md|CHANGELOG\.md)$/.test(f));
     expect(unexpected).toEqual([]);

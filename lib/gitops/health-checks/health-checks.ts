@@ -120,9 +120,17 @@ export const HEALTH_CHECKS: ReadonlyArray<HealthCheck> = [
   },
 ];
 
+/** Lua sources by file name: they ship with the library and do not change while it runs. */
+const LUA_SOURCES = new Map<string, string>();
+
 /** The Lua source of a health check. */
 export function luaSource(check: HealthCheck): string {
-  return readFileSync(join(__dirname, check.luaFile), 'utf8');
+  let source = LUA_SOURCES.get(check.luaFile);
+  if (source === undefined) {
+    source = readFileSync(join(__dirname, check.luaFile), 'utf8');
+    LUA_SOURCES.set(check.luaFile, source);
+  }
+  return source;
 }
 
 /** The `argocd-cm` key of a health check. */
