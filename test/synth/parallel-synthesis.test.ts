@@ -88,6 +88,24 @@ describe('synthesis in worker threads', () => {
     expect(siblings(parallel)).toEqual(['dist']);
   });
 
+  test('an incremental run renders its changed clusters in workers into the update folder, with the same result as in-process', () => {
+    const inProcess = path.join(tempDir(), 'dist');
+    const parallel = path.join(tempDir(), 'dist');
+    for (const out of [inProcess, parallel]) synthesizeFleet(fleetOfSize(SIZE), { outdir: out, workers: 0, libraryVersion: LIBRARY });
+    const oldUnit = readTree(parallel);
+    // The first cluster's pool changes; everything else is carried over.
+    const one0 = synthesizeFleet(fleetOfSize(SIZE, { edit: 'cluster' }), { outdir: inProcess, workers: 0, libraryVersion: LIBRARY });
+    const one2 = synthesizeFleet(fleetOfSize(SIZE, { edit: 'cluster' }), { outdir: parallel, workers: 2, libraryVersion: LIBRARY });
+    expect(one2.rendered).toBe(1);
+    expect(one2.changed.length).toBeGreaterThan(0);
+    expect(one2.changed.every((f) => f.includes(fleetOfSizeClusterName(0)))).toBe(true);
+    expect(comparable(one2)).toEqual(comparable(one0));
+    const tree = readTree(parallel);
+    expect(tree).toEqual(readTree(inProcess));
+    expect(tree).not.toEqual(oldUnit);
+    expect(siblings(parallel)).toEqual(['dist']);
+  });
+
   test('an exception in a worker fails the run and leaves the output folder byte-identical, with nothing beside it', () => {
     const out = path.join(tempDir(), 'dist');
     synthesizeFleet(fleetOfSize(SIZE), { outdir: out, workers: 0, libraryVersion: LIBRARY });
