@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Yaml } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Cluster } from '../fleet/cluster';
 import { applyGitOpsPolicy } from '../gitops/annotate';
 import { clusterFolderParts, splitClusterObjects } from '../gitops/cluster-layout';
@@ -7,8 +7,8 @@ import { annotatePoolMachineConfigs } from '../gitops/pool-rollout';
 import { gitOpsClusterOf, renderClusterWiring } from '../gitops/render-gitops';
 import { checkObjectSizes } from '../validation/object-size';
 import { synthWarnings } from '../warnings';
-import { renderKustomization } from './kustomization';
-import { sharedYaml } from './shared-yaml';
+import { kustomizationObject } from './kustomization';
+import { plainJson, sharedYaml } from './shared-yaml';
 import { Manifest, manifestFileName } from './manifest';
 import { checkManifests } from './output-checks';
 
@@ -84,8 +84,30 @@ export interface RenderClusterUnitOptions {
   readonly keepManifests?: boolean;
 }
 
+/** One cluster's unit as objects, before serialization (see clusterUnitObjects). */
+export interface ClusterUnitObjects extends Omit<RenderedClusterUnit, 'files' | 'manifests'> {
+  /** Every file's object (path relative to the output folder), in a stable order; empty when `errors` is not. */
+  readonly entries: ReadonlyArray<readonly [string, object]>;
+  /** Every cluster object in file-name order. */
+  readonly manifests: ReadonlyArray<Manifest>;
+  /** The JSON of the objects that are plain data (see plainJson), for serialization to reuse. */
+  readonly json: ReadonlyMap<object, string>;
+}
+
 /** Renders one cluster's unit (see RenderedClusterUnit): objects, checks, files, wiring. */
 export function renderClusterUnit(cluster: Cluster, options: RenderClusterUnitOptions = {}): RenderedClusterUnit {
+  const unit = clusterUnitObjects(cluster, options);
+  const { entries, manifests, json, ...rest } = unit;
+  // Most objects are the same in every cluster but for its name: sharedYaml serializes them once.
+  const files = entries.map(([file, object]) => [file, sharedYaml(object, cluster.name, json.get(object))] as const);
+  return { ...rest, files, ...(options.keepManifests ? { manifests } : {}) };
+}
+
+/**
+ * One cluster's unit as objects: the rendered objects placed in their folders with a
+ * kustomization per folder, and the per-cluster GitOps wiring, each checked (see RenderedClusterUnit).
+ */
+export function clusterUnitObjects(cluster: Cluster, options: RenderClusterUnitOptions = {}): ClusterUnitObjects {
   const gitops = options.gitops;
   const manifests = renderClusterManifests(cluster, { gitopsEngines: gitops?.engines });
   const warnings = [...synthWarnings(cluster)];
@@ -93,33 +115,40 @@ export function renderClusterUnit(cluster: Cluster, options: RenderClusterUnitOp
     warnings.push(`${cluster.name}: no clusterID: nothing refuses this cluster's objects on another cluster if its bootstrap or destination is aimed wrong; `
       + 'set clusterID (oc get clusterversion version -o jsonpath=\'{.spec.clusterID}\')');
   }
-  const errors = [...checkManifests(`cluster "${cluster.name}"`, manifests), ...checkObjectSizes(`cluster "${cluster.name}"`, manifests)];
+  // Each object's JSON, taken once: the size check reads it, and sharedYaml keys on it (plain data only).
+  const json = new Map<object, string>();
+  const jsonOf = (m: object): string => {
+    const plain = plainJson(m);
+    if (plain === undefined) return JSON.stringify(m);
+    json.set(m, plain);
+    return plain;
+  };
+  const errors = [...checkManifests(`cluster "${cluster.name}"`, manifests), ...checkObjectSizes(`cluster "${cluster.name}"`, manifests, jsonOf)];
   // Objects that failed the checks (e.g. a kind of unknown scope) cannot be placed in folders.
-  if (errors.length > 0) return { name: cluster.name, files: [], objects: 0, view: [], warnings, errors };
+  if (errors.length > 0) return { name: cluster.name, entries: [], objects: 0, view: [], warnings, errors, manifests: [], json };
   // With GitOps wiring, setup/ (identity guard, operator installs) is applied first and node/
   // holds node-level objects when they sync in maintenance windows. Without it, one folder holds
   // everything, so `oc apply -k dist/clusters/<cluster>` applies the whole cluster.
   const folders = gitops
     ? splitClusterObjects(manifests, { nodeFolder: gitops.nodeSync !== undefined })
     : { setup: [], node: [], main: manifests };
-  const files: Array<readonly [string, string]> = [];
+  const entries: Array<readonly [string, object]> = [];
   const all: Manifest[] = [];
   for (const [sub, part] of clusterFolderParts(folders)) {
     const dir = sub ? `clusters/${cluster.name}/${sub}` : `clusters/${cluster.name}`;
     const byFile = part.map((m) => [manifestFileName(m), m] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const [file, manifest] of byFile) files.push([`${dir}/${file}`, Yaml.stringify(manifest)]);
-    files.push([`${dir}/kustomization.yaml`, renderKustomization(byFile.map(([file]) => file))]);
+    for (const [file, manifest] of byFile) entries.push([`${dir}/${file}`, manifest]);
+    entries.push([`${dir}/kustomization.yaml`, kustomizationObject(byFile.map(([file]) => file))]);
     all.push(...byFile.map(([, m]) => m));
   }
   const view = all.map(gitOpsView);
   if (gitops && gitops.bootstrap !== BootstrapMode.HUB) {
     for (const [file, object] of renderClusterWiring(gitops, gitOpsClusterOf(cluster.plan), view)) {
       if (!isKustomization(object) && !file.includes('/health-checks/')) errors.push(...checkManifests(file, [object]));
-      // Much of the per-cluster wiring is the same for every cluster (health checks, RBAC, …).
-      files.push([file, sharedYaml(object)]);
+      entries.push([file, object]);
     }
   }
-  return { name: cluster.name, files: errors.length > 0 ? [] : files, objects: all.length, view, warnings, errors, ...(options.keepManifests ? { manifests: all } : {}) };
+  return { name: cluster.name, entries: errors.length > 0 ? [] : entries, objects: all.length, view, warnings, errors, manifests: all, json };
 }
 
 /** True for a kustomize `Kustomization` (a file of the output, not an object applied to a cluster). */
