@@ -8,7 +8,7 @@
  * KMODS_ALLOW_REMOVAL=1 (let a run remove most or all existing cluster folders), KMODS_FULL=1 or
  * `--full` (render every cluster; by default clusters whose inputs are unchanged since the last
  * run are carried over from dist/, with byte-identical results), KMODS_WORKERS=<n> (worker threads
- * that render clusters; 0 renders on the main thread; default: one per CPU core when at least 50
+ * that render clusters; 0 renders on the main thread; default: one per CPU core when at least 600
  * clusters are to be rendered).
  * On any problem it prints the reasons and exits 1 with dist/ exactly as it was.
  */

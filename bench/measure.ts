@@ -5,12 +5,9 @@
  */
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
-import { kustomizationObject } from '../lib/synth/kustomization';
-import { manifestFileName } from '../lib/synth/manifest';
 import { SynthesisStage } from '../lib/synth/progress';
-import { clusterFolderParts, splitClusterObjects } from '../lib/gitops/cluster-layout';
-import { GitOpsCluster, renderGitOps } from '../lib/gitops/render-gitops';
-import { renderFleet } from '../lib/synth/render-fleet';
+import { BootstrapMode } from '../lib/gitops/gitops-props';
+import { clusterUnitObjects } from '../lib/synth/render-cluster';
 import { synthesizeFleet } from '../lib/synth/synthesize-fleet';
 import { benchFleet } from './bench-fleet';
 import { FloorInput, writeFloor } from './floor';
@@ -58,42 +55,64 @@ function synth(request: MeasurementRequest): MeasurementResult {
   };
 }
 
-/** Renders the fleet and saves every file's object (manifests and kustomizations) for the floor. */
+/**
+ * Renders the fleet one cluster at a time and appends every file's object (manifests,
+ * kustomizations, the per-cluster wiring) to the floor's input, one JSON line per file
+ * (`[path, object]`), so neither this process nor the file's text grows with the fleet.
+ */
 function prepareFloor(request: MeasurementRequest): MeasurementResult {
   const startRssMiB = rssMiB();
   const t0 = performance.now();
   const cpu = process.cpuUsage();
   const fleet = benchFleet(request.size);
-  const rendered = renderFleet(fleet);
-  const input: Array<readonly [string, unknown]> = [];
+  if (fleet.gitops?.bootstrap === BootstrapMode.HUB) throw new Error('the floor input is made per cluster; the bench fleet has no hub wiring');
+  const fd = fs.openSync(request.target, 'w');
   let objects = 0;
-  const targets: GitOpsCluster[] = [];
-  for (const [cluster, manifests] of rendered.clusters) {
-    for (const [sub, part] of clusterFolderParts(splitClusterObjects(manifests, { nodeFolder: fleet.gitops?.nodeSync !== undefined }))) {
-      const dir = sub ? `clusters/${cluster}/${sub}` : `clusters/${cluster}`;
-      const names = part.map((m) => manifestFileName(m));
-      part.forEach((m, i) => input.push([`${dir}/${names[i]}`, m]));
-      input.push([`${dir}/kustomization.yaml`, kustomizationObject(names)]);
+  let files = 0;
+  try {
+    for (const name of fleet.clusterNames) {
+      const unit = clusterUnitObjects(fleet.chartForSynthesis(name), { gitops: fleet.gitops });
+      if (unit.errors.length > 0) throw new Error(unit.errors.join('\n'));
+      fs.writeSync(fd, unit.entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+      objects += unit.objects;
+      files += unit.entries.length;
     }
-    const built = fleet.cluster(cluster);
-    targets.push({ name: cluster, destination: built.destination, loaderNamespace: built.loaderNamespace });
-    objects += manifests.length;
+  } finally {
+    fs.closeSync(fd);
   }
-  // The GitOps wiring (bootstrap/ or hub/) is part of the same output.
-  for (const [file, object] of renderGitOps(fleet.gitops, rendered.clusters, targets)) input.push([file, object]);
-  fs.writeFileSync(request.target, JSON.stringify(input));
-  return { kind: request.kind, size: request.size, ms: performance.now() - t0, cpuMs: cpuSince(cpu), maxRssMiB: peakRssMiB(), startRssMiB, objects, files: input.length };
+  return { kind: request.kind, size: request.size, ms: performance.now() - t0, cpuMs: cpuSince(cpu), maxRssMiB: peakRssMiB(), startRssMiB, objects, files };
+}
+
+/** The floor's input: every line of the file PREPARE_FLOOR wrote, parsed (read in chunks: the file may exceed a string's maximum length). */
+function readFloorInput(file: string): FloorInput {
+  const input: Array<readonly [string, unknown]> = [];
+  const fd = fs.openSync(file, 'r');
+  const chunk = Buffer.alloc(16 * 1024 * 1024);
+  let rest = '';
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      const lines = (rest + chunk.toString('utf8', 0, n)).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line) input.push(JSON.parse(line) as readonly [string, unknown]);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (rest) input.push(JSON.parse(rest) as readonly [string, unknown]);
+  return input;
 }
 
 function floor(request: MeasurementRequest): MeasurementResult {
-  const input = JSON.parse(fs.readFileSync(request.input!, 'utf8')) as FloorInput;
+  const input = readFloorInput(request.input!);
   const startRssMiB = rssMiB();
   const t0 = performance.now();
   const cpu = process.cpuUsage();
   const files = writeFloor(request.target, input);
   const ms = performance.now() - t0;
   const cpuMs = cpuSince(cpu);
-  const objects = input.filter(([p]) => !p.endsWith('/kustomization.yaml')).length;
+  const objects = input.filter(([p]) => !p.endsWith('/kustomization.yaml') && !p.startsWith('bootstrap/')).length;
   return { kind: request.kind, size: request.size, ms, cpuMs, maxRssMiB: peakRssMiB(), startRssMiB, objects, files };
 }
 

@@ -39,7 +39,7 @@ export interface EmitFleetFilesOptions extends RenderFleetOptions {
    * Worker threads rendering cluster units (with `workerOutput`); `0` renders in-process. Clusters
    * whose chart the fleet keeps (`addCluster`, `cluster()`) are always rendered in-process, and so
    * is everything when the fleet's definition is not plain data (see Fleet.definition).
-   * @default - one per CPU core when at least 50 clusters are to be rendered (see defaultWorkerCount), else 0
+   * @default - one per CPU core when at least 600 clusters are to be rendered (see defaultWorkerCount), else 0
    */
   readonly workers?: number;
 }

@@ -37,7 +37,7 @@ export interface SynthesizeFleetOptions {
    * app); `0` renders every cluster on the calling thread. The output is byte-identical either
    * way. Workers are not used when `fs` is given, when the fleet's definition is not plain data
    * (see Fleet.definition), or for clusters whose chart the fleet keeps (`addCluster`, `cluster()`).
-   * @default - one per CPU core (os.availableParallelism) when at least 50 clusters are to be rendered, else 0
+   * @default - one per CPU core (os.availableParallelism) when at least 600 clusters are to be rendered, else 0
    */
   readonly workers?: number;
   /**
