@@ -75,6 +75,7 @@ export * from './synth/render-cluster';
 export * from './synth/render-fleet';
 export * from './synth/staged-directory';
 export * from './synth/staged-update';
+export * from './synth/staging-folder';
 export * from './synth/synthesize-fleet';
 export * from './synth/synthesis-state';
 export * from './synth/write-fs';

@@ -1,15 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { cleanLeftovers, previousFolder } from './leftovers';
-import { assertReplaceableOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './output-guard';
+import { previousFolder } from './leftovers';
+import { assertInside, StagingFolder, StagingOptions } from './staging-folder';
 import { checkpoint } from './write-checkpoint';
-import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
 
 /** Options of `StagedDirectory`. */
-export interface StagedDirectoryOptions {
-  /** The filesystem operations that change anything (tests inject failures here). @default node's fs */
-  readonly fs?: WriteFileSystem;
-}
+export type StagedDirectoryOptions = StagingOptions;
 
 /**
  * A new version of folder `target`, written file by file into a sibling staging folder and
@@ -26,74 +22,29 @@ export interface StagedDirectoryOptions {
  * (never one whose process still runs, never anything without the marker).
  * Files can be written while they are produced, so the whole output never has to sit in memory.
  */
-export class StagedDirectory {
-  /** Absolute path of the folder being replaced. */
-  public readonly target: string;
-  /** Set when the old version could not be removed after the swap; the next run removes it. */
-  public leftover?: string;
-  private readonly staging: string;
-  private readonly fs: WriteFileSystem;
-  private readonly dirs = new Set<string>();
-  private open = true;
-  private written = 0;
-
+export class StagedDirectory extends StagingFolder {
   constructor(target: string, options: StagedDirectoryOptions = {}) {
-    assertReplaceableOutput(target);
-    this.target = path.resolve(target);
-    this.fs = options.fs ?? NODE_WRITE_FS;
-    const parent = path.dirname(this.target);
-    cleanLeftovers(this.target, this.fs);
-    this.fs.mkdirSync(parent, { recursive: true });
-    this.staging = this.fs.mkdtempSync(`${path.join(parent, `.${path.basename(this.target)}-staging-`)}${process.pid}-`);
-    try {
-      this.fs.writeFileSync(path.join(this.staging, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
-    } catch (e) {
-      this.dropStaging();
-      throw e;
-    }
+    super(target, (t) => `${path.join(path.dirname(t), `.${path.basename(t)}-staging-`)}${process.pid}-`, options);
   }
 
   /** Absolute path of the staging folder the new version is written into (until `commit` or `discard`). */
   public get stagingPath(): string {
-    return this.staging;
-  }
-
-  /** Writes one file of the new version (`relative` to the folder, '/' separated, never leaving it). */
-  public write(relative: string, content: string): void {
-    if (!this.open) throw new Error('the staged folder was already committed or discarded');
-    assertInside(relative);
-    const file = path.join(this.staging, relative);
-    const dir = path.dirname(file);
-    if (!this.dirs.has(dir)) {
-      this.fs.mkdirSync(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
-    this.fs.writeFileSync(file, content);
-    this.written += 1;
-    checkpoint(`write:${this.written}`);
+    return this.root;
   }
 
   /** Swaps the staged files into place and removes the old version. */
   public commit(): void {
-    if (!this.open) throw new Error('the staged folder was already committed or discarded');
-    this.open = false;
+    this.close();
     try {
       this.swap();
     } catch (e) {
-      this.dropStaging();
+      this.dropRoot();
       throw e;
     }
   }
 
-  /** Drops the staged files; `target` stays as it was. Safe to call more than once; never throws. */
-  public discard(): void {
-    if (!this.open) return;
-    this.open = false;
-    this.dropStaging();
-  }
-
   private swap(): void {
-    const { target, staging } = this;
+    const { target, root: staging } = this;
     if (!fs.existsSync(target)) {
       this.fs.renameSync(staging, target);
       return;
@@ -116,15 +67,6 @@ export class StagedDirectory {
       this.leftover = previous;
     }
   }
-
-  /** Removes the staging folder; if that fails, it holds the marker and the next run removes it. */
-  private dropStaging(): void {
-    try {
-      this.fs.rmSync(this.staging, { recursive: true, force: true });
-    } catch {
-      // left for the next run (see cleanLeftovers)
-    }
-  }
 }
 
 /**
@@ -141,10 +83,4 @@ export function replaceDirectory(target: string, files: ReadonlyMap<string, stri
     throw e;
   }
   staged.commit();
-}
-
-export function assertInside(relative: string): void {
-  if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
-    throw new Error(`refusing to write outside the output folder: ${relative}`);
-  }
 }

@@ -1,16 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { cleanLeftovers, removeEmptyFolders, rollBackUpdate, UPDATE_JOURNAL, UpdateJournal, updateFolderPrefix } from './leftovers';
-import { assertReplaceableOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './output-guard';
-import { assertInside } from './staged-directory';
+import { removeEmptyFolders, rollBackUpdate, UPDATE_JOURNAL, UpdateJournal, updateFolderPrefix } from './leftovers';
+import { assertInside, StagingFolder, StagingOptions } from './staging-folder';
 import { checkpoint } from './write-checkpoint';
-import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
 
 /** Options of `StagedUpdate`. */
-export interface StagedUpdateOptions {
-  /** The filesystem operations that change anything (tests inject failures here). @default node's fs */
-  readonly fs?: WriteFileSystem;
-}
+export type StagedUpdateOptions = StagingOptions;
 
 /**
  * A change to some units of folder `target` — a unit is a folder or file under it, such as
@@ -26,52 +21,14 @@ export interface StagedUpdateOptions {
  * way. Readers that look at `target` during the few renames of a commit may see some units new
  * and others old; nothing else is ever visible.
  */
-export class StagedUpdate {
-  /** Absolute path of the folder being updated. */
-  public readonly target: string;
-  /** Set when the update folder could not be removed after the commit; the next run removes it. */
-  public leftover?: string;
-  private readonly root: string;
-  private readonly fs: WriteFileSystem;
-  private readonly dirs = new Set<string>();
-  private open = true;
-  private written = 0;
-
+export class StagedUpdate extends StagingFolder {
   constructor(target: string, options: StagedUpdateOptions = {}) {
-    assertReplaceableOutput(target);
-    this.target = path.resolve(target);
-    this.fs = options.fs ?? NODE_WRITE_FS;
-    cleanLeftovers(this.target, this.fs);
-    this.root = this.fs.mkdtempSync(updateFolderPrefix(this.target, process.pid));
-    try {
-      this.fs.writeFileSync(path.join(this.root, OUTPUT_MARKER), OUTPUT_MARKER_TEXT);
-    } catch (e) {
-      this.dropRoot();
-      throw e;
-    }
+    super(target, (t) => updateFolderPrefix(t, process.pid), options);
   }
 
-  /**
-   * The folder new versions are written into (`<update>/new`), for writers that write
-   * directly (render worker threads); `write` puts files there too.
-   */
+  /** The folder new versions are written into (`<update>/new`); `write` puts files there too. */
   public get stagingPath(): string {
     return path.join(this.root, 'new');
-  }
-
-  /** Writes one file of a unit's new version (`relative` to `target`, '/' separated, never leaving it). */
-  public write(relative: string, content: string): void {
-    if (!this.open) throw new Error('the staged update was already committed or discarded');
-    assertInside(relative);
-    const file = path.join(this.root, 'new', relative);
-    const dir = path.dirname(file);
-    if (!this.dirs.has(dir)) {
-      this.fs.mkdirSync(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
-    this.fs.writeFileSync(file, content);
-    this.written += 1;
-    checkpoint(`write:${this.written}`);
   }
 
   /**
@@ -79,8 +36,7 @@ export class StagedUpdate {
    * new version when one was written, else removed. All or nothing (see the class comment).
    */
   public commit(units: ReadonlyArray<string>): void {
-    if (!this.open) throw new Error('the staged update was already committed or discarded');
-    this.open = false;
+    this.close();
     for (const unit of units) assertInside(unit);
     const { target, root } = this;
     const journal: UpdateJournal = {
@@ -122,13 +78,6 @@ export class StagedUpdate {
     }
   }
 
-  /** Drops the staged files; `target` stays as it was. Safe to call more than once; never throws. */
-  public discard(): void {
-    if (!this.open) return;
-    this.open = false;
-    this.dropRoot();
-  }
-
   /**
    * Swaps back what a failed commit swapped, newest first, removes the folders it created, and
    * drops the update folder. If undoing fails too, the journal stays and the next run finishes
@@ -154,15 +103,6 @@ export class StagedUpdate {
       }
     }
     this.dropRoot();
-  }
-
-  /** Removes the update folder; if that fails, it holds the marker and the next run removes it. */
-  private dropRoot(): void {
-    try {
-      this.fs.rmSync(this.root, { recursive: true, force: true });
-    } catch {
-      // left for the next run (see cleanLeftovers)
-    }
   }
 }
 
