@@ -1,7 +1,8 @@
 /**
- * A killed synthesis leaves `.dist-staging-<pid>-*` or `.dist-previous-<pid>` beside the output.
- * The next run removes what it recognises as its own (name pattern, marker inside, its process
- * gone) and nothing else, and restores the output if the kill came between the two renames.
+ * A killed synthesis leaves `.dist-staging-<pid>-*`, `.dist-update-<pid>-*` or `.dist-previous-<pid>`
+ * beside the output. The next run removes what it recognises as its own (name pattern, marker
+ * inside, its process gone) and nothing else, restores the output if the kill came between the two
+ * renames of a whole-folder swap, and rolls a partial update back from its journal.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -63,6 +64,55 @@ describe('leftovers of a killed run', () => {
     const broken = testFleet();
     broken.addCluster('one', { release: '4.18.12', pools: { gpu: {} } });
     expect(() => synthesizeFleet(broken, { outdir: out, fs: failingWrites() })).toThrow(/injected/);
+    expect(readTree(out)).toEqual(before);
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('a partial update killed at any point inside a unit\'s swap is rolled back from its journal by the next run', () => {
+    const parent = tempDir();
+    const out = path.join(parent, 'dist');
+    synthesizeFleet(fleet(), { outdir: out });
+    fs.mkdirSync(path.join(out, 'clusters', 'gone'));
+    fs.writeFileSync(path.join(out, 'clusters', 'gone', 'x.yaml'), 'old gone\n');
+    fs.writeFileSync(path.join(out, 'clusters', 'one', 'extra.yaml'), 'old extra\n');
+    const before = readTree(out);
+    // What a killed update left: four units, each stopped at another step of its swap.
+    const update = path.join(parent, `.dist-update-${DEAD_PID}-AbC123`);
+    folder(update, { [OUTPUT_MARKER]: 'x' });
+    const move = (from: string, to: string) => { fs.mkdirSync(path.dirname(to), { recursive: true }); fs.renameSync(from, to); };
+    // clusters/one: moved aside and the new version placed (swap done).
+    move(path.join(out, 'clusters', 'one'), path.join(update, 'old', 'clusters', 'one'));
+    folder(path.join(out, 'clusters', 'one'), { 'new.yaml': 'new' });
+    // clusters/gone (being removed): moved aside only.
+    move(path.join(out, 'clusters', 'gone'), path.join(update, 'old', 'clusters', 'gone'));
+    // bootstrap/new (did not exist): placed, with the parent folder the update created.
+    folder(path.join(out, 'bootstrap', 'new'), { 'k.yaml': 'new' });
+    // clusters/later (did not exist): still staged, never placed.
+    folder(path.join(update, 'new', 'clusters', 'later'), { 'k.yaml': 'new' });
+    fs.writeFileSync(path.join(update, 'journal.json'), JSON.stringify({
+      units: [
+        { path: 'clusters/one', existed: true },
+        { path: 'clusters/gone', existed: true },
+        { path: 'bootstrap/new', existed: false },
+        { path: 'clusters/later', existed: false },
+      ],
+      parents: ['bootstrap'],
+    }));
+    // The next run fails at its first staged file: it can only recover, never write.
+    expect(() => synthesizeFleet(fleet(), { outdir: out, fs: failingWrites(), full: true })).toThrow(/injected/);
+    expect(readTree(out)).toEqual(before);
+    expect(fs.existsSync(path.join(out, 'bootstrap'))).toBe(false);
+    expect(fs.readdirSync(parent)).toEqual(['dist']);
+  });
+
+  test('an update folder without a journal (killed before its first rename, or after its commit point) is only removed', () => {
+    const parent = tempDir();
+    const out = path.join(parent, 'dist');
+    synthesizeFleet(fleet(), { outdir: out });
+    const before = readTree(out);
+    folder(path.join(parent, `.dist-update-${DEAD_PID}-XyZ789`), { [OUTPUT_MARKER]: 'x' });
+    folder(path.join(parent, `.dist-update-${DEAD_PID}-XyZ789`, 'new', 'clusters', 'one'), { 'half.yaml': 'y' });
+    synthesizeFleet(fleet(), { outdir: out });
     expect(readTree(out)).toEqual(before);
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   });
