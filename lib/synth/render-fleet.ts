@@ -53,11 +53,11 @@ export interface WorkerOutput {
   readonly dir: string;
   /** The previous output folder, which each written file is compared with. */
   readonly previousDir: string;
-  /** Paths (relative, '/' separated) of the previous output's files. */
-  readonly previousFiles: ReadonlySet<string>;
+  /** The previous output's files (relative, '/' separated) in cluster `name`'s unit (see cluster-units.ts). */
+  previousFiles(name: string): ReadonlyArray<string>;
   /**
    * Receives, in cluster-name order and where `onFile` would have received them, the files a
-   * worker wrote for a unit: every path, then those not in `previousFiles` and those whose
+   * worker wrote for a unit: every path, then those the previous output does not hold and those whose
    * content differs from the previous output's.
    */
   onFiles(files: ReadonlyArray<string>, added: ReadonlyArray<string>, changed: ReadonlyArray<string>): void;
@@ -223,15 +223,6 @@ function startPool(fleet: Fleet, options: EmitFleetFilesOptions, names: Readonly
   if (!output || !definition || options.onCluster || names.length === 0) return undefined;
   const workers = options.workers ?? defaultWorkerCount(names.length);
   if (workers <= 0) return undefined;
-  const byUnit = new Map<string, string[]>();
-  for (const relative of output.previousFiles) {
-    const parts = relative.split('/');
-    if ((parts[0] === 'clusters' || parts[0] === 'bootstrap') && parts.length >= 3) {
-      const files = byUnit.get(parts[1]);
-      if (files) files.push(relative);
-      else byUnit.set(parts[1], [relative]);
-    }
-  }
-  const jobs: PoolJob[] = names.map((name) => ({ plan: fleet.plan(name), previous: byUnit.get(name) ?? [] }));
+  const jobs: PoolJob[] = names.map((name) => ({ plan: fleet.plan(name), previous: output.previousFiles(name) }));
   return new RenderPool(jobs, { workers, definition, outputDir: output.dir, previousDir: output.previousDir });
 }

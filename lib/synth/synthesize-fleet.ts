@@ -5,6 +5,7 @@ import { Manifest } from './manifest';
 import { ProgressListener, SynthesisStage } from './progress';
 import { BootstrapMode } from '../gitops/gitops-props';
 import { clusterInputHash } from './input-hash';
+import { clusterUnitPaths, groupByCluster, UNIT_FOLDERS, unitOf } from './cluster-units';
 import { cleanLeftovers } from './leftovers';
 import { libraryFingerprint } from './library-fingerprint';
 import { emitFleetFiles, EmittedFleet } from './render-fleet';
@@ -143,6 +144,7 @@ function replaceWhole(run: RunContext, track: (staged: StagedDirectory) => void)
   const previous = listTree(run.outdir);
   previous.delete(OUTPUT_MARKER);
   previous.delete(STATE_FILE);
+  const previousByCluster = groupByCluster(previous);
   const written = new Set<string>();
   const added: string[] = [];
   const changed: string[] = [];
@@ -152,7 +154,7 @@ function replaceWhole(run: RunContext, track: (staged: StagedDirectory) => void)
     workerOutput: {
       dir: staged.stagingPath,
       previousDir: run.outdir,
-      previousFiles: previous,
+      previousFiles: (name) => previousByCluster.get(name) ?? [],
       onFiles: (files, filesAdded, filesChanged) => {
         for (const relative of files) written.add(relative);
         added.push(...filesAdded);
@@ -198,14 +200,13 @@ function updateUnits(run: RunContext, state: SynthesisState, stateText: string, 
   const hubThere = fs.existsSync(path.join(outdir, 'hub'));
   // Worker threads (when enough clusters changed) write the new units straight into the update's folder.
   const toRender = fleet.clusterNames.filter((n) => !carried.has(n));
-  const previousFiles = new Set(toRender.flatMap((n) => [...filesOfUnit(outdir, `clusters/${n}`), ...filesOfUnit(outdir, `bootstrap/${n}`)]));
   const emitted = emitFleetFiles(fleet, {
     onProgress: run.onProgress,
     workers: run.workers,
     workerOutput: toRender.length === 0 ? undefined : {
       dir: staged().stagingPath,
       previousDir: outdir,
-      previousFiles,
+      previousFiles: (name) => clusterUnitPaths(name).flatMap((u) => filesOfUnit(outdir, u)),
       onFiles: (files, filesAdded, filesChanged) => {
         for (const relative of files) written.add(relative);
         added.push(...filesAdded);
@@ -230,12 +231,12 @@ function updateUnits(run: RunContext, state: SynthesisState, stateText: string, 
   });
   const names = new Set(fleet.clusterNames);
   const units: string[] = [];
-  for (const [name, c] of emitted.perCluster) if (!c.carried) units.push(`clusters/${name}`, `bootstrap/${name}`);
-  for (const folder of ['clusters', 'bootstrap']) {
+  for (const [name, c] of emitted.perCluster) if (!c.carried) units.push(...clusterUnitPaths(name));
+  for (const folder of UNIT_FOLDERS) {
     for (const entry of listFolder(path.join(outdir, folder))) if (!names.has(entry)) units.push(`${folder}/${entry}`);
   }
   if (!hub || emitted.hubInputs !== state.hub || !hubThere) units.push('hub');
-  const known = new Set([OUTPUT_MARKER, STATE_FILE, 'clusters', 'bootstrap', 'hub']);
+  const known = new Set<string>([OUTPUT_MARKER, STATE_FILE, ...UNIT_FOLDERS, 'hub']);
   for (const entry of listFolder(outdir)) if (!known.has(entry)) units.push(entry);
   const newState = renderSynthesisState(stateOf(run, emitted));
   const writtenUnits = new Set([...written].map(unitOf));
@@ -286,12 +287,6 @@ function stateOf(run: RunContext, emitted: EmittedFleet): SynthesisState {
 function report(run: RunContext, emitted: EmittedFleet, added: string[], changed: string[], removed: string[], warnings: string[]): SynthesisReport {
   const rendered = [...emitted.perCluster.values()].filter((c) => !c.carried).length;
   return { outdir: run.outdir, clusters: emitted.clusters, objects: emitted.objects, files: emitted.files, added: added.sort(), changed: changed.sort(), removed, warnings, rendered };
-}
-
-/** The unit a path of the output belongs to: `clusters/<name>`, `bootstrap/<name>`, else its top-level entry. */
-function unitOf(relative: string): string {
-  const parts = relative.split('/');
-  return (parts[0] === 'clusters' || parts[0] === 'bootstrap') && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0];
 }
 
 /** The files of unit `unit` in `outdir` (relative to `outdir`): the unit itself when it is a file. */
