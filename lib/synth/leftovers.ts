@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { assertReplaceableOutput, isOwnOutput, OUTPUT_MARKER } from './output-guard';
+import { assertReplaceableOutput, isInsideOutput, isOwnOutput, OUTPUT_MARKER } from './output-guard';
 import { WriteFileSystem } from './write-fs';
 
 /** Where a whole-folder swap keeps the old output of `target` until it is removed: `.<name>-previous-<pid>`. */
@@ -86,6 +86,12 @@ export function cleanLeftovers(target: string, wfs: WriteFileSystem): void {
  */
 export function rollBackUpdate(target: string, root: string, wfs: WriteFileSystem): void {
   const journal = JSON.parse(fs.readFileSync(path.join(root, UPDATE_JOURNAL), 'utf8')) as UpdateJournal;
+  // The journal is read back from disk: act only on paths that stay inside `target`.
+  const valid = Array.isArray(journal.units) && Array.isArray(journal.parents)
+    && [...journal.units.map((u) => u?.path), ...journal.parents].every((p) => typeof p === 'string' && p.length > 0 && isInsideOutput(p));
+  if (!valid) {
+    throw new Error(`${path.join(root, UPDATE_JOURNAL)}: not a journal of this library (a path is missing or leaves ${target}); remove ${root} by hand after checking ${target}`);
+  }
   for (const unit of [...journal.units].reverse()) {
     const current = path.join(target, unit.path);
     const old = path.join(root, 'old', unit.path);

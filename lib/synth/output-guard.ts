@@ -94,3 +94,8 @@ function safeList(dir: string): string[] {
     return [];
   }
 }
+
+/** True for a relative path ('/' or '\\' separated) that stays inside the folder it is relative to. */
+export function isInsideOutput(relative: string): boolean {
+  return !path.isAbsolute(relative) && !relative.split(/[\\/]/).includes('..');
+}

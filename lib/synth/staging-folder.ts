@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { cleanLeftovers } from './leftovers';
-import { assertReplaceableOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './output-guard';
+import { assertReplaceableOutput, isInsideOutput, OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from './output-guard';
 import { checkpoint } from './write-checkpoint';
 import { NODE_WRITE_FS, WriteFileSystem } from './write-fs';
 
@@ -90,7 +90,7 @@ export abstract class StagingFolder {
 
 /** Refuses a path that is absolute or climbs out of the output folder. */
 export function assertInside(relative: string): void {
-  if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) {
+  if (!isInsideOutput(relative)) {
     throw new Error(`refusing to write outside the output folder: ${relative}`);
   }
 }

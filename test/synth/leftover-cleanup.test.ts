@@ -105,6 +105,20 @@ describe('leftovers of a killed run', () => {
     expect(fs.readdirSync(parent)).toEqual(['dist']);
   });
 
+  test('a journal naming a path outside the output is refused: nothing is moved or removed, and the run says why', () => {
+    const parent = tempDir();
+    const out = path.join(parent, 'dist');
+    synthesizeFleet(fleet(), { outdir: out });
+    const before = readTree(parent);
+    const victim = folder(path.join(parent, 'precious'), { 'keep.txt': 'mine' });
+    const update = folder(path.join(parent, `.dist-update-${DEAD_PID}-Evil12`), { [OUTPUT_MARKER]: 'x' });
+    fs.writeFileSync(path.join(update, 'journal.json'), JSON.stringify({ units: [{ path: '../precious', existed: false }], parents: [] }));
+    expect(() => synthesizeFleet(fleet(), { outdir: out })).toThrow(/not a journal of this library/);
+    expect(fs.readFileSync(path.join(victim, 'keep.txt'), 'utf8')).toBe('mine');
+    expect(fs.existsSync(path.join(update, 'journal.json'))).toBe(true);
+    for (const [file, content] of before) expect(readTree(parent).get(file)).toBe(content);
+  });
+
   test('an update folder without a journal (killed before its first rename, or after its commit point) is only removed', () => {
     const parent = tempDir();
     const out = path.join(parent, 'dist');
