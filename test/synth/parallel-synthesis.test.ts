@@ -7,7 +7,7 @@ import { KernelModule } from '../../lib/module/kernel-module';
 import { GitSource, moduleSourceFromData } from '../../lib/module/module-source';
 import { GitOpsEngine } from '../../lib/gitops/gitops-props';
 import { STATE_FILE } from '../../lib/synth/synthesis-state';
-import { WAIT_FOR_WORKERS_ENV } from '../../lib/synth/render-pool';
+import { RenderPool, WAIT_FOR_WORKERS_ENV } from '../../lib/synth/render-pool';
 import { readTree, SynthesisReport, synthesizeFleet } from '../../lib/synth/synthesize-fleet';
 import { tempDir } from '../support/repo';
 import { fleetOfSize, fleetOfSizeClusterName, NVIDIA_MODULE, SIZED_FLEET_MODULES, TEST_RELEASES } from '../support/test-fleet';
@@ -68,7 +68,15 @@ describe('synthesis in worker threads', () => {
     const inProcess = path.join(tempDir(), 'dist');
     const parallel = path.join(tempDir(), 'dist');
     const cold0 = synthesizeFleet(fleetOfSize(SIZE), { outdir: inProcess, workers: 0, libraryVersion: LIBRARY });
-    const cold2 = synthesizeFleet(fleetOfSize(SIZE), { outdir: parallel, workers: 2, libraryVersion: LIBRARY });
+    const next = vi.spyOn(RenderPool.prototype, 'next');
+    let cold2: SynthesisReport;
+    try {
+      cold2 = synthesizeFleet(fleetOfSize(SIZE), { outdir: parallel, workers: 2, libraryVersion: LIBRARY });
+      // Every unit came from a worker thread.
+      expect(next.mock.results.filter((r) => r.value !== undefined).length).toBe(SIZE);
+    } finally {
+      next.mockRestore();
+    }
     const tree = readTree(inProcess);
     expect(tree.size).toBeGreaterThan(SIZE * 40);
     expect(tree.has(`bootstrap/${fleetOfSizeClusterName(0)}/argocd/kustomization.yaml`)).toBe(true);
@@ -95,7 +103,15 @@ describe('synthesis in worker threads', () => {
     const oldUnit = readTree(parallel);
     // The first cluster's pool changes; everything else is carried over.
     const one0 = synthesizeFleet(fleetOfSize(SIZE, { edit: 'cluster' }), { outdir: inProcess, workers: 0, libraryVersion: LIBRARY });
-    const one2 = synthesizeFleet(fleetOfSize(SIZE, { edit: 'cluster' }), { outdir: parallel, workers: 2, libraryVersion: LIBRARY });
+    // The changed cluster's unit really comes from a worker (not the in-process fallback).
+    const next = vi.spyOn(RenderPool.prototype, 'next');
+    let one2: SynthesisReport;
+    try {
+      one2 = synthesizeFleet(fleetOfSize(SIZE, { edit: 'cluster' }), { outdir: parallel, workers: 2, libraryVersion: LIBRARY });
+      expect(next.mock.results.map((r) => (r.value as { name?: string } | undefined)?.name)).toEqual([fleetOfSizeClusterName(0)]);
+    } finally {
+      next.mockRestore();
+    }
     expect(one2.rendered).toBe(1);
     expect(one2.changed.length).toBeGreaterThan(0);
     expect(one2.changed.every((f) => f.includes(fleetOfSizeClusterName(0)))).toBe(true);
